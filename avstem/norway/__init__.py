@@ -1,0 +1,1 @@
+"""Norwegian identifiers and the bank calendar. Pure Python: no Django import."""

@@ -1,0 +1,118 @@
+"""KID (kundeidentifikasjon): the payment reference on Norwegian invoices.
+
+A KID is 2-25 characters: digits ending in a MOD10 (Luhn) or MOD11 check digit, where MOD11
+may give "-". It is text, never an integer: leading zeros and the "-" are significant.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+MIN_LENGTH = 2
+MAX_LENGTH = 25
+INVALID_KID_MESSAGE = "Ugyldig KID: {reason}."
+
+
+class KidAlgorithm(enum.Enum):
+    MOD10 = "MOD10"
+    MOD11 = "MOD11"
+
+
+class InvalidKid(ValueError):
+    """A KID that is malformed or whose check digit does not verify; the message says why."""
+
+
+def mod10_check_digit(digits: str) -> str:
+    """Luhn: weights 2,1,2,1... from the right, digit sums of the products."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return str((10 - total % 10) % 10)
+
+
+def mod11_check_digit(digits: str) -> str:
+    """Weights 2..7 repeating from the right; 11 gives 0 and 10 gives "-"."""
+    total = sum(int(ch) * (2 + i % 6) for i, ch in enumerate(reversed(digits)))
+    check = 11 - total % 11
+    if check == 11:
+        return "0"
+    if check == 10:
+        return "-"
+    return str(check)
+
+
+_CHECKERS = {KidAlgorithm.MOD10: mod10_check_digit, KidAlgorithm.MOD11: mod11_check_digit}
+
+
+@dataclass(frozen=True, slots=True)
+class KID:
+    """A syntactically well-formed KID. Whether its check digit verifies is `algorithms`."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        problem = _shape_problem(self.value)
+        if problem:
+            raise InvalidKid(INVALID_KID_MESSAGE.format(reason=problem))
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str) -> KID:
+        """Accept surrounding and inner spaces as printed on giros; anything else must be exact."""
+        return cls("".join(str(text).split()))
+
+    @classmethod
+    def create(cls, payload: str, algorithm: KidAlgorithm = KidAlgorithm.MOD10) -> KID:
+        """Append the check digit of `algorithm` to the digits in `payload`."""
+        if not payload.isdigit() or not payload.isascii():
+            raise InvalidKid(INVALID_KID_MESSAGE.format(reason="grunnlaget kan bare inneholde sifre"))
+        return cls(payload + _CHECKERS[algorithm](payload))
+
+    @property
+    def payload(self) -> str:
+        return self.value[:-1]
+
+    @property
+    def check_digit(self) -> str:
+        return self.value[-1]
+
+    def is_valid(self, algorithm: KidAlgorithm) -> bool:
+        return _CHECKERS[algorithm](self.payload) == self.check_digit
+
+    @property
+    def algorithms(self) -> tuple[KidAlgorithm, ...]:
+        """Every algorithm whose check digit verifies (a KID can pass both)."""
+        return tuple(a for a in KidAlgorithm if self.is_valid(a))
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.algorithms)
+
+    def validate(self, algorithm: KidAlgorithm | None = None) -> KID:
+        """Return self, or raise InvalidKid naming why the check digit fails."""
+        ok = self.is_valid(algorithm) if algorithm else self.valid
+        if not ok:
+            expected = (
+                f"kontrollsifferet skulle vært {_CHECKERS[algorithm](self.payload)} ({algorithm.value})"
+                if algorithm
+                else "kontrollsifferet stemmer verken med MOD10 eller MOD11"
+            )
+            raise InvalidKid(INVALID_KID_MESSAGE.format(reason=f"{self.value}: {expected}"))
+        return self
+
+
+def _shape_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return "KID må være tekst"
+    if not MIN_LENGTH <= len(value) <= MAX_LENGTH:
+        return f"må ha {MIN_LENGTH}–{MAX_LENGTH} tegn, har {len(value)}"
+    body, last = value[:-1], value[-1]
+    if not (body.isascii() and body.isdigit()):
+        return "kan bare inneholde sifre (og '-' som siste tegn)"
+    if not (last == "-" or (last.isascii() and last.isdigit())):
+        return "siste tegn må være et siffer eller '-'"
+    return None
