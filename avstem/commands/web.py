@@ -1,0 +1,166 @@
+"""Sub-commands that run the web app and its workers: serve, demo, worker, createuser, manage."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import subprocess
+import sys
+import threading
+import time
+import webbrowser
+
+DEFAULT_PORT = 8000
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avstem.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def run_server(host: str, port: int, threads: int = 8) -> None:
+    """Serve the WSGI app with waitress (a production server; static files via WhiteNoise)."""
+    from waitress import serve
+
+    from avstem.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="avstem")
+
+
+def cmd_serve(args) -> int:
+    setup_django()
+    migrate()
+    print(f"Avstem is running at http://{args.host}:{args.port}/", flush=True)
+    run_server(args.host, args.port, args.threads)
+    return 0
+
+
+def start_worker_process() -> subprocess.Popen:
+    """The task worker as a child process, so the demo runs background jobs too."""
+    return subprocess.Popen([sys.executable, "-m", "avstem.cli", "worker"], env=os.environ.copy())
+
+
+def cmd_demo(args) -> int:
+    setup_django()
+    migrate()
+    from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+
+    ensure_demo()
+    url = f"http://{args.host}:{args.port}/"
+    print(
+        "\n".join(
+            [
+                "",
+                f"  Avstem demo: {url}",
+                f"  Log in as {DEMO_EMAIL} with password {DEMO_PASSWORD}",
+                f"  Data: {os.environ.get('AVSTEM_DATA_DIR', 'var')}/   Stop with Ctrl+C",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    children = [] if args.no_worker else [start_worker_process()]
+    if not args.no_open:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    try:
+        run_server(args.host, args.port)
+    finally:
+        for child in children:
+            child.terminate()
+            child.wait(timeout=10)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    setup_django()
+    migrate()
+    from django.core.management import call_command
+
+    options = ["db_worker", "--queue-name", args.queue]
+    if args.batch:
+        options += ["--batch", "--no-startup-delay"]
+    call_command(*options)
+    return 0
+
+
+def cmd_createuser(args) -> int:
+    setup_django()
+    migrate()
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+    from django.db import transaction
+
+    from avstem.companies.models import Company, Membership
+    from avstem.users.models import User
+    from avstem.users.services import create_user
+
+    password = args.password or os.environ.get("AVSTEM_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        validate_password(password, User(email=args.email, name=args.name or ""))
+    except ValidationError as exc:
+        print("Password refused: " + " ".join(exc.messages), file=sys.stderr)
+        return 2
+    if User.objects.filter(email__iexact=args.email).exists():
+        print(f"A user with the e-mail {args.email} already exists.", file=sys.stderr)
+        return 2
+    with transaction.atomic():
+        user = create_user(args.email, password, name=args.name or "", job="cli:createuser")
+        if args.company:
+            company = Company.objects.filter(org_number=args.company).first()
+            if company is None:
+                print(f"No company has organisation number {args.company}.", file=sys.stderr)
+                transaction.set_rollback(True)
+                return 2
+            Membership.objects.create(user=user, company=company, role=args.role)
+    print(f"Created user {user.email}")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avstem.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["avstem manage", *args.args])
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("serve", help="run the web app with a production WSGI server (migrates first)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser("demo", help="set up the demo company and run the web app and a task worker")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    p.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    p.set_defaults(func=cmd_demo)
+
+    p = subparsers.add_parser("worker", help="run the task worker (django-tasks database backend)")
+    p.add_argument("--queue", default="default", help="queue name (default: default)")
+    p.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    p.set_defaults(func=cmd_worker)
+
+    from avstem.companies.roles import Role
+
+    p = subparsers.add_parser("createuser", help="create a user who logs in with e-mail and password")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name")
+    p.add_argument("--password", help="default: $AVSTEM_PASSWORD or asked for")
+    p.add_argument("--company", metavar="ORGNR", help="make the user a member of this company")
+    p.add_argument("--role", default=Role.OWNER.value, choices=[r.value for r in Role])
+    p.set_defaults(func=cmd_createuser)
+
+    p = subparsers.add_parser("manage", help="run a Django management command (avstem manage help)")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
