@@ -155,7 +155,7 @@ class ReferredDocument:
 
 @dataclass(frozen=True, slots=True)
 class Charge:
-    amount: Decimal  # signed like entries: a charge debited is negative
+    amount: Decimal  # signed by its CdtDbtInd (debited: negative); as given when that is absent
     currency: str
     included: bool | None = None  # `ChrgInclInd`: already in the entry amount
     bearer: str | None = None  # DEBT, CRED, SHAR, SLEV

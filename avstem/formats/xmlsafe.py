@@ -1,0 +1,109 @@
+"""Safe, streaming XML reading shared by the bank-format readers.
+
+Bank files are untrusted: entities are never expanded, nothing is fetched, and a DTD is refused
+outright (no bank format uses one). `huge_tree` lifts libxml2's depth/size limits, which a 1 GB
+statement exceeds; the entity limits that guard against expansion attacks stay because nothing
+is expanded at all.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator
+from typing import BinaryIO, Union
+
+from lxml import etree
+
+from avstem.formats.errors import MalformedFile
+
+Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO]
+
+SAFE_PARSE_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+HEAD_SIZE = 64 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+def source_name(source: Source) -> str:
+    if isinstance(source, (bytes, bytearray)):
+        return "<bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)  # type: ignore[return-value]
+    return str(getattr(source, "name", "<stream>"))
+
+
+def open_source(source: Source) -> tuple[BinaryIO | str, bytes]:
+    """What iterparse should read, and the first bytes of it for format sniffing."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        return io.BytesIO(data), data[:HEAD_SIZE]
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        with open(path, "rb") as f:
+            return path, f.read(HEAD_SIZE)  # type: ignore[return-value]
+    if source.seekable():
+        start = source.tell()
+        head = source.read(HEAD_SIZE)
+        source.seek(start)
+        return source, head
+    return source, b""
+
+
+def local_name(tag: str) -> str:
+    """`{namespace}Name` -> `Name`; tags without a namespace pass through."""
+    return tag[tag.find("}") + 1 :]
+
+
+def namespace(tag: str) -> str:
+    return tag[1 : tag.find("}")] if tag[:1] == "{" else ""
+
+
+def iterparse(
+    target: BinaryIO | str, tags: tuple[str, ...], name: str
+) -> Iterator[tuple[str, etree._Element]]:
+    """`lxml.etree.iterparse` over start/end events of `tags`, safely; syntax errors and DTDs
+    become MalformedFile with line and column."""
+    context = etree.iterparse(target, events=("start", "end"), tag=tags, **SAFE_PARSE_OPTIONS)
+    first = True
+    try:
+        for event, element in context:
+            if first:
+                first = False
+                refuse_dtd(element, name)
+            yield event, element
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        raise MalformedFile(f"not well-formed XML: {exc.msg}", line=line, column=column, source=name) from None
+
+
+def refuse_dtd(element: etree._Element, name: str) -> None:
+    info = element.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise MalformedFile(
+            "the file has a DOCTYPE declaration; bank files have none, and its entities are "
+            "never expanded or fetched",
+            line=1,
+            source=name,
+        )
+
+
+_ROOT_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>", re.S)
+
+
+def root_element(head: bytes) -> tuple[str, str, str] | None:
+    """(prefix, local name, attribute text) of the first element in `head`, without parsing."""
+    if head.startswith(_BOM):
+        head = head[3:]
+    pos = 0
+    while True:  # skip comments and processing instructions, which may contain '<'
+        match = _ROOT_TAG.search(head, pos)
+        if match is None:
+            return None
+        comment = head.rfind(b"<!--", 0, match.start())
+        if comment != -1 and head.find(b"-->", comment) > match.start():
+            pos = head.find(b"-->", comment) + 3
+            continue
+        prefix = (match.group(1) or b"")[:-1].decode("ascii", "replace")
+        return prefix, match.group(2).decode("ascii", "replace"), match.group(3).decode("utf-8", "replace")
