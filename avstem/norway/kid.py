@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from avstem.norway.errors import InvalidNumber
+
 MIN_LENGTH = 2
 MAX_LENGTH = 25
 INVALID_KID_MESSAGE = "Ugyldig KID: {reason}."
@@ -19,8 +21,19 @@ class KidAlgorithm(enum.Enum):
     MOD11 = "MOD11"
 
 
-class InvalidKid(ValueError):
-    """A KID that is malformed or whose check digit does not verify; the message says why."""
+class InvalidKid(InvalidNumber):
+    """A KID that is malformed or whose check digit does not verify; the message says why.
+
+    Unlike the other validators' errors, `str(error)` is Norwegian (it always was); `message_nb`
+    is that same specific message.
+    """
+
+    code = "KID_ERROR"
+    message_nb = "Ugyldig KID."
+    message_en = "Enter a valid KID (2-25 digits ending in a MOD10 or MOD11 check digit)."
+
+    def __init__(self, message: str = "Ugyldig KID.") -> None:
+        super().__init__(message, message_nb=message)
 
 
 def mod10_check_digit(digits: str) -> str:
@@ -62,13 +75,19 @@ class KID:
 
     @classmethod
     def parse(cls, text: str) -> KID:
-        """Accept surrounding and inner spaces as printed on giros; anything else must be exact."""
-        return cls("".join(str(text).split()))
+        """Accept surrounding and inner spaces as printed on giros; anything else must be exact.
+
+        Only text: an int has already lost the leading zeros that are part of the KID.
+        """
+        if not isinstance(text, str):
+            raise InvalidKid(INVALID_KID_MESSAGE.format(reason="KID må være tekst"))
+        return cls("".join(text.split()))
 
     @classmethod
-    def create(cls, payload: str, algorithm: KidAlgorithm = KidAlgorithm.MOD10) -> KID:
+    def create(cls, payload: str, algorithm: KidAlgorithm | str = KidAlgorithm.MOD10) -> KID:
         """Append the check digit of `algorithm` to the digits in `payload`."""
-        if not payload.isdigit() or not payload.isascii():
+        algorithm = KidAlgorithm(algorithm)
+        if not isinstance(payload, str) or not payload.isdigit() or not payload.isascii():
             raise InvalidKid(INVALID_KID_MESSAGE.format(reason="grunnlaget kan bare inneholde sifre"))
         return cls(payload + _CHECKERS[algorithm](payload))
 
@@ -80,8 +99,8 @@ class KID:
     def check_digit(self) -> str:
         return self.value[-1]
 
-    def is_valid(self, algorithm: KidAlgorithm) -> bool:
-        return _CHECKERS[algorithm](self.payload) == self.check_digit
+    def is_valid(self, algorithm: KidAlgorithm | str) -> bool:
+        return _CHECKERS[KidAlgorithm(algorithm)](self.payload) == self.check_digit
 
     @property
     def algorithms(self) -> tuple[KidAlgorithm, ...]:
@@ -92,8 +111,10 @@ class KID:
     def valid(self) -> bool:
         return bool(self.algorithms)
 
-    def validate(self, algorithm: KidAlgorithm | None = None) -> KID:
+    def validate(self, algorithm: KidAlgorithm | str | None = None) -> KID:
         """Return self, or raise InvalidKid naming why the check digit fails."""
+        if algorithm is not None:
+            algorithm = KidAlgorithm(algorithm)
         ok = self.is_valid(algorithm) if algorithm else self.valid
         if not ok:
             expected = (
