@@ -45,7 +45,8 @@ def bank_holidays(year: int) -> frozenset[datetime.date]:
 
 def holiday_name(d: datetime.date) -> str | None:
     """The Norwegian name of the bank holiday on `d`, or None."""
-    return bank_holiday_names(d.year).get(_as_date(d))
+    d = _as_date(d)
+    return bank_holiday_names(d.year).get(d)
 
 
 def is_business_day(d: datetime.date) -> bool:

@@ -357,3 +357,24 @@ def test_choose_bank_is_deterministic_and_prefers_primary_entries():
 def test_schwifty_still_builds_the_documented_iban():
     # The library behaviour the module relies on (LIBRARIES.md).
     assert str(IBAN.from_bban("NO", "86011117947")) == "NO9386011117947"
+
+
+@given(st.one_of(st.text(max_size=40), st.from_regex(r"[A-Z]{2}[0-9]{2}[A-Z0-9 ]{0,30}", fullmatch=True)))
+def test_any_text_is_either_an_iban_or_an_iban_error(text):
+    try:
+        compact = validate_iban(text)
+    except InvalidIban as error:
+        assert error.message_nb and error.detail
+    else:
+        assert compact.isascii() and compact.isalnum() and compact == compact.upper()
+        assert validate_iban(format_iban(compact)) == compact
+
+
+@given(st.one_of(st.text(max_size=14), st.from_regex(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?", fullmatch=True)))
+def test_any_text_is_either_a_bic_or_a_bic_error(text):
+    try:
+        bic = validate_bic(text)
+    except InvalidBic as error:
+        assert error.message_nb and error.detail
+    else:
+        assert len(bic) in (8, 11) and bic == bic.upper()
