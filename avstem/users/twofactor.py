@@ -21,6 +21,7 @@ from avstem.audit import services as audit
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator"
 RECOVERY_NAME = "Recovery codes"
+TOTP_DIGITS = 6
 
 
 def totp_device(user) -> TOTPDevice | None:
@@ -54,8 +55,14 @@ def qr_svg(device: TOTPDevice) -> str:
     return image.to_string(encoding="unicode")
 
 
+def throttled(user) -> bool:
+    """True while django-otp makes the user wait after wrong codes (it doubles the wait each time)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def _clean(code: str) -> str:
-    return "".join(str(code).split()).lower()
+    return "".join(str(code).split()).replace("-", "").lower()
 
 
 @transaction.atomic
@@ -76,10 +83,13 @@ def verify(request, code: str) -> bool:
     """Verify this session with a TOTP code or an unused recovery code."""
     code = _clean(code)
     user = request.user
-    device = totp_device(user)
-    if device is not None and device.verify_token(code):
-        otp_login(request, device)
-        return True
+    if len(code) == TOTP_DIGITS:
+        # Only app codes go to the TOTP device, so a mistyped recovery code does not throttle it.
+        device = totp_device(user)
+        if device is not None and device.verify_token(code):
+            otp_login(request, device)
+            return True
+        return False
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
         if static.verify_token(code):
             otp_login(request, static)

@@ -19,6 +19,12 @@ def _next_url(request, default="web:home"):
     return default
 
 
+def _wrong_code_message(user, message: str) -> str:
+    if twofactor.throttled(user):
+        return _("Too many wrong codes in a row. Wait a few seconds, then try the newest code.")
+    return message
+
+
 class LoginView(auth_views.LoginView):
     template_name = "users/login.html"
     authentication_form = LoginForm
@@ -55,7 +61,7 @@ def two_factor_setup(request):
         if codes is not None:
             messages.success(request, _("Two-factor login is on."))
             return render(request, "users/recovery_codes.html", {"codes": codes, "next": _next_url(request, "")})
-        form.add_error("code", _("The code is wrong or too old. Try the newest code in the app."))
+        form.add_error("code", _wrong_code_message(request.user, _("The code is wrong or too old. Try the newest code in the app.")))
     context = {
         "form": form,
         "qr": twofactor.qr_svg(device),
@@ -73,7 +79,10 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(request, form.cleaned_data["code"]):
             return redirect(_next_url(request))
-        form.add_error("code", _("The code is wrong or has been used. Try the newest code in the app, or a recovery code."))
+        form.add_error(
+            "code",
+            _wrong_code_message(request.user, _("The code is wrong or has been used. Try the newest code in the app, or a recovery code.")),
+        )
     return render(request, "users/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
 
 
@@ -92,7 +101,7 @@ def two_factor_disable(request):
         if twofactor.disable(request.user, form.cleaned_data["code"]):
             messages.success(request, _("Two-factor login is off."))
             return redirect("users:profile")
-        form.add_error("code", _("The code is wrong or has been used. Use a fresh code from the app."))
+        form.add_error("code", _wrong_code_message(request.user, _("The code is wrong or has been used. Use a fresh code from the app.")))
     return render(request, "users/two_factor_disable.html", {"form": form})
 
 

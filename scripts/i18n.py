@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Refresh the translation catalogues: makemessages, fill bokmål from nb_translations.py,
+compile. Needs GNU gettext (msgfmt, xgettext) and polib; only developers who change UI text
+run it. The compiled .mo files are committed, so a fresh clone needs neither.
+
+    .venv/bin/python scripts/i18n.py            # refresh, fill, compile; list what is missing
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nb_translations import NB  # noqa: E402
+
+PO = ROOT / "avstem" / "locale" / "{lang}" / "LC_MESSAGES" / "django.po"
+
+
+def main() -> int:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "avstem.settings", "AVSTEM_DATA_DIR": str(ROOT / "var")}
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "nb", "-l", "en", "--no-obsolete",
+         "--ignore", "formats/*", "--ignore", "norway/*", "--ignore", "matching/*"],
+        cwd=ROOT / "avstem", env=env, check=True,
+    )
+    for lang in ("nb", "en"):
+        headed = polib.pofile(str(PO).format(lang=lang))
+        headed.metadata.update({"Project-Id-Version": "Avstem", "Language": lang, "Language-Team": lang})
+        headed.metadata.pop("PO-Revision-Date", None)
+        headed.metadata.pop("Last-Translator", None)
+        headed.metadata_is_fuzzy = False
+        headed.save()
+    catalogue = polib.pofile(str(PO).format(lang="nb"))
+    missing = []
+    for entry in catalogue:
+        text = NB.get(entry.msgid)
+        if entry.msgid_plural:
+            if isinstance(text, list):
+                entry.msgstr_plural = {0: text[0], 1: text[1]}
+        elif isinstance(text, str):
+            entry.msgstr = text
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+            missing.append(entry.msgid)
+    catalogue.save()
+    subprocess.run(
+        [sys.executable, "-m", "django", "compilemessages"], cwd=ROOT / "avstem", env=env, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    for msgid in missing:
+        print(f"missing nb: {msgid!r}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
