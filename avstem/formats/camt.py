@@ -398,17 +398,20 @@ class _Parser:
             self.warn(self.path(el), f"not a date and time: {text!r}", el)
             return None
 
-    def date_choice(self, el: etree._Element | None) -> tuple[date | None, datetime | None]:
-        """`Dt` or `DtTm` (DateAndDateTimeChoice); a bare date as text is tolerated too."""
+    def date_choice(self, f: dict, key: str) -> tuple[date | None, datetime | None]:
+        """`key/Dt` or `key/DtTm` (DateAndDateTimeChoice) in a flattened block; a bare date as
+        text in `key` is tolerated too."""
+        el = f.get(key)
         if el is None:
             return None, None
-        kids = _children(el)
-        if "DtTm" in kids:
-            moment = self.datetime(kids["DtTm"])
+        moment_el = f.get(key + "/DtTm")
+        if moment_el is not None:
+            moment = self.datetime(moment_el)
             return (moment.date() if moment else None), moment
-        if "Dt" in kids:
-            return self.date(kids["Dt"]), None
-        if (el.text or "").strip():
+        day_el = f.get(key + "/Dt")
+        if day_el is not None:
+            return self.date(day_el), None
+        if el.text and el.text.strip():
             return self.date(el), None
         self.warn(self.path(el), "neither Dt nor DtTm", el)
         return None, None
@@ -512,275 +515,219 @@ class _Parser:
         )
 
     def _balance(self, el: etree._Element) -> Balance | None:
-        kids = _children(el)
-        code = _text(_path(kids.get("Tp"), "CdOrPrtry", "Cd")) or _text(_path(kids.get("Tp"), "CdOrPrtry", "Prtry"))
-        if "Amt" not in kids:
+        f = _flatten(el, _BALANCE_WALK)
+        code = _text(f.get("Tp/CdOrPrtry/Cd")) or _text(f.get("Tp/CdOrPrtry/Prtry"))
+        if "Amt" not in f:
             self.warn(self.path(el), "balance without an amount (Amt); left out", el)
             return None
         if code is None:
             self.warn(self.path(el), "balance without a type (Tp/CdOrPrtry); left out", el)
             return None
-        amount = self.amount(kids["Amt"])
-        sign = self.sign(kids.get("CdtDbtInd"), el, required=True)
-        day, moment = self.date_choice(kids.get("Dt"))
-        return Balance(code, amount * sign, self.currency(kids["Amt"]), day, moment)  # type: ignore[operator]
+        amount = self.amount(f["Amt"])
+        sign = self.sign(f.get("CdtDbtInd"), el, required=True)
+        day, moment = self.date_choice(f, "Dt")
+        return Balance(code, amount * sign, self.currency(f["Amt"]), day, moment)  # type: ignore[operator]
 
     # -- entries ------------------------------------------------------------------------------
+    # An entry is flattened into {"BkTxCd/Domn/Cd": element, ...}, descending only into blocks
+    # that are read; repeating blocks are collected as lists and flattened on their own. One
+    # pass over the children with cached local names is what keeps this near the lxml floor.
 
     def _entry(self, el: etree._Element) -> Entry:
-        kids: dict[str, etree._Element] = {}
-        details: list[etree._Element] = []
-        for child in el.iterchildren(etree.Element):
-            name = local_name(child.tag)
-            if name == "NtryDtls":
-                details.append(child)
-            elif name not in kids:
-                kids[name] = child
-        amount_el = kids.get("Amt")
+        f = _flatten(el, _ENTRY_WALK)
+        amount_el = f.get("Amt")
         if amount_el is None:
             raise self.fail("entry without an amount (Amt)", el)
-        sign = self.sign(kids.get("CdtDbtInd"), el, required=True)
+        sign = self.sign(f.get("CdtDbtInd"), el, required=True)
         amount = self.amount(amount_el) * sign  # type: ignore[operator]
         currency = self.currency(amount_el)
-        reversal = self.boolean(kids.get("RvslInd")) or False
-        booking = self.date_choice(kids.get("BookgDt"))
-        value = self.date_choice(kids.get("ValDt"))
-        code = self._bank_transaction_code(kids.get("BkTxCd"))
-        all_tx = sum(1 for d in details for c in d.iterchildren(etree.Element) if local_name(c.tag) == "TxDtls")
+        reversal = self.boolean(f["RvslInd"]) or False if "RvslInd" in f else False
+        booking = self.date_choice(f, "BookgDt")
+        value = self.date_choice(f, "ValDt")
+        details = [_flatten(d, _DETAILS_WALK) for d in f.get("NtryDtls", ())]
+        tx_count = sum(len(d.get("TxDtls", ())) for d in details)
+        code = None
+        if "BkTxCd" in f:
+            code = BankTransactionCode(
+                _text(f.get("BkTxCd/Domn/Cd")),
+                _text(f.get("BkTxCd/Domn/Fmly/Cd")),
+                _text(f.get("BkTxCd/Domn/Fmly/SubFmlyCd")),
+                _text(f.get("BkTxCd/Prtry/Cd")),
+                _text(f.get("BkTxCd/Prtry/Issr")),
+            )
         return Entry(
-            amount=amount,
-            currency=currency,
-            status=self._status(kids.get("Sts"), el),
-            booking_date=booking[0],
-            booking_datetime=booking[1],
-            value_date=value[0],
-            value_datetime=value[1],
-            reversal=reversal,
-            entry_reference=_text(kids.get("NtryRef")),
-            account_servicer_reference=_text(kids.get("AcctSvcrRef")),
-            bank_transaction_code=code,
-            additional_info=_text(kids.get("AddtlNtryInf")),
-            details=tuple(self._details(d, amount, currency, sign, reversal, all_tx) for d in details),  # type: ignore[arg-type]
+            amount,
+            currency,
+            self._status(f, el),
+            booking[0],
+            booking[1],
+            value[0],
+            value[1],
+            reversal,
+            _text(f.get("NtryRef")),
+            _text(f.get("AcctSvcrRef")),
+            code,
+            _text(f.get("AddtlNtryInf")),
+            tuple(self._details(d, amount, currency, sign, reversal, tx_count) for d in details),  # type: ignore[arg-type]
         )
 
-    def _status(self, el: etree._Element | None, entry: etree._Element) -> EntryStatus | None:
+    def _status(self, f: dict, entry: etree._Element) -> EntryStatus | None:
+        el = f.get("Sts")
         if el is None:
             self.warn(self.path(entry) + "/Sts", "entry without a status (Sts)", entry)
             return None
-        code = (el.text or "").strip()
+        code = el.text.strip() if el.text else ""
         if not code:  # .08: <Sts><Cd>BOOK</Cd></Sts>, or Prtry
-            kids = _children(el)
-            code = _text(kids.get("Cd")) or _text(kids.get("Prtry")) or ""
+            code = _text(f.get("Sts/Cd")) or _text(f.get("Sts/Prtry")) or ""
         status = _STATUS.get(code)
         if status is None:
             self.warn(self.path(el), f"unknown entry status {code!r}; the entry is not counted as booked", el)
         return status
 
-    def _bank_transaction_code(self, el: etree._Element | None) -> BankTransactionCode | None:
-        if el is None:
-            return None
-        kids = _children(el)
-        domain = _children(kids["Domn"]) if "Domn" in kids else {}
-        family = _children(domain["Fmly"]) if "Fmly" in domain else {}
-        proprietary = _children(kids["Prtry"]) if "Prtry" in kids else {}
-        return BankTransactionCode(
-            domain=_text(domain.get("Cd")),
-            family=_text(family.get("Cd")),
-            sub_family=_text(family.get("SubFmlyCd")),
-            proprietary=_text(proprietary.get("Cd")),
-            issuer=_text(proprietary.get("Issr")),
-        )
-
-    def _details(
-        self, el: etree._Element, amount: Decimal, currency: str, sign: int, reversal: bool, all_tx: int
-    ) -> EntryDetails:
+    def _details(self, f: dict, amount: Decimal, currency: str, sign: int, reversal: bool, tx_count: int) -> EntryDetails:
         batch = None
-        transactions = []
-        for child in el.iterchildren(etree.Element):
-            name = local_name(child.tag)
-            if name == "TxDtls":
-                transactions.append(self._transaction(child, amount, currency, sign, reversal, all_tx))
-            elif name == "Btch":
-                batch = self._batch(child, sign)
-        return EntryDetails(batch, tuple(transactions))
-
-    def _batch(self, el: etree._Element, entry_sign: int) -> Batch:
-        kids = _children(el)
-        total = None
-        if "TtlAmt" in kids:
-            sign = self.sign(kids.get("CdtDbtInd"), el, required=False) or entry_sign
-            total = self.amount(kids["TtlAmt"]) * sign
-        return Batch(
-            number_of_transactions=self.integer(kids.get("NbOfTxs")),
-            total_amount=total,
-            message_id=_text(kids.get("MsgId")),
-            payment_information_id=_text(kids.get("PmtInfId")),
+        if "Btch" in f:
+            total = None
+            if "Btch/TtlAmt" in f:
+                batch_sign = self.sign(f.get("Btch/CdtDbtInd"), f["Btch"], required=False) or sign
+                total = self.amount(f["Btch/TtlAmt"]) * batch_sign
+            batch = Batch(
+                self.integer(f.get("Btch/NbOfTxs")),
+                total,
+                _text(f.get("Btch/MsgId")),
+                _text(f.get("Btch/PmtInfId")),
+            )
+        transactions = tuple(
+            self._transaction(tx, amount, currency, sign, reversal, tx_count) for tx in f.get("TxDtls", ())
         )
+        return EntryDetails(batch, transactions)
 
     def _transaction(
-        self, el: etree._Element, entry_amount: Decimal, entry_currency: str, entry_sign: int, reversal: bool, all_tx: int
+        self, el: etree._Element, entry_amount: Decimal, entry_currency: str, entry_sign: int, reversal: bool, tx_count: int
     ) -> Transaction:
-        kids = _children(el)
-        sign = self.sign(kids.get("CdtDbtInd"), el, required=False) or entry_sign
+        f = _flatten(el, _TX_WALK)
+        sign = entry_sign
+        if "CdtDbtInd" in f:
+            sign = self.sign(f["CdtDbtInd"], el, required=False) or entry_sign
         amount: Decimal | None = None
         currency: str | None = None
-        instructed = None
-        details = _children(kids["AmtDtls"]) if "AmtDtls" in kids else {}
-        tx_amount = _path(details.get("TxAmt"), "Amt")
+        tx_amount = f.get("AmtDtls/TxAmt/Amt")
         if tx_amount is None:
-            tx_amount = kids.get("Amt")  # .08 has TxDtls/Amt beside AmtDtls
+            tx_amount = f.get("Amt")  # .08 has TxDtls/Amt beside AmtDtls
         if tx_amount is not None:
             amount = self.amount(tx_amount) * sign
             currency = self.currency(tx_amount)
-        elif all_tx == 1:
+        elif tx_count == 1:
             amount, currency = entry_amount, entry_currency
         else:
-            self.warn(self.path(el), f"transaction without an amount in an entry with {all_tx} transactions", el)
-        if "InstdAmt" in details:
-            instructed = self._instructed(details["InstdAmt"])
-        parties = _children(kids["RltdPties"]) if "RltdPties" in kids else {}
-        agents = _children(kids["RltdAgts"]) if "RltdAgts" in kids else {}
+            self.warn(self.path(el), f"transaction without an amount in an entry with {tx_count} transactions", el)
+        instructed = self._instructed(f) if "AmtDtls/InstdAmt" in f else None
         # The other side: the payer of money coming in, the payee of money going out; a
         # reversal keeps the parties of the payment it reverses.
-        incoming = (sign > 0) != reversal
-        side, agent = ("Dbtr", "DbtrAgt") if incoming else ("Cdtr", "CdtrAgt")
-        counterparty = self._counterparty(parties.get(side), parties.get(side + "Acct"), agents.get(agent))
+        side = "Dbtr" if (sign > 0) != reversal else "Cdtr"
+        counterparty = self._counterparty(f, side) if ("RltdPties" in f or "RltdAgts" in f) else None
         creditor_refs: list[CreditorReference] = []
         documents: list[ReferredDocument] = []
-        lines: list[str] = []
-        if "RmtInf" in kids:
-            self._remittance(kids["RmtInf"], creditor_refs, documents, lines)
-        refs = _children(kids["Refs"]) if "Refs" in kids else {}
-        charges = self._charges([c for c in el.iterchildren(etree.Element) if local_name(c.tag) == "Chrgs"])
+        for strd in f.get("RmtInf/Strd", ()):
+            self._structured(strd, creditor_refs, documents)
+        lines = tuple(t for u in f.get("RmtInf/Ustrd", ()) if (t := _text(u)) is not None)
+        settlement = f.get("RltdDts/IntrBkSttlmDt")
         return Transaction(
-            amount=amount,
-            currency=currency,
-            instructed=instructed,
-            references=References(
-                end_to_end_id=_text(refs.get("EndToEndId")),
-                instruction_id=_text(refs.get("InstrId")),
-                payment_information_id=_text(refs.get("PmtInfId")),
-                message_id=_text(refs.get("MsgId")),
-                account_servicer_reference=_text(refs.get("AcctSvcrRef")),
-                transaction_id=_text(refs.get("TxId")),
-                uetr=_text(refs.get("UETR")),
-            ),
-            counterparty=counterparty,
-            creditor_references=tuple(creditor_refs),
-            referred_documents=tuple(documents),
-            remittance_lines=tuple(lines),
-            additional_info=_text(kids.get("AddtlTxInf")),
-            charges=charges,
-            return_reason=_text(_path(kids.get("RtrInf"), "Rsn", "Cd")),
-            date=self.date(d) if (d := _path(kids.get("RltdDts"), "IntrBkSttlmDt")) is not None else None,
+            amount,
+            currency,
+            instructed,
+            References(
+                _text(f.get("Refs/EndToEndId")),
+                _text(f.get("Refs/InstrId")),
+                _text(f.get("Refs/PmtInfId")),
+                _text(f.get("Refs/MsgId")),
+                _text(f.get("Refs/AcctSvcrRef")),
+                _text(f.get("Refs/TxId")),
+                _text(f.get("Refs/UETR")),
+            )
+            if "Refs" in f
+            else _NO_REFERENCES,
+            counterparty,
+            tuple(creditor_refs),
+            tuple(documents),
+            lines,
+            _text(f.get("AddtlTxInf")),
+            self._charges(f["Chrgs"]) if "Chrgs" in f else (),
+            _text(f.get("RtrInf/Rsn/Cd")),
+            self.date(settlement) if settlement is not None else None,
         )
 
-    def _instructed(self, el: etree._Element) -> InstructedAmount | None:
-        kids = _children(el)
-        if "Amt" not in kids:
-            self.warn(self.path(el), "InstdAmt without Amt", el)
+    def _instructed(self, f: dict) -> InstructedAmount | None:
+        amount_el = f.get("AmtDtls/InstdAmt/Amt")
+        if amount_el is None:
+            self.warn(self.path(f["AmtDtls/InstdAmt"]), "InstdAmt without Amt", f["AmtDtls/InstdAmt"])
             return None
-        rate_el = _path(kids.get("CcyXchg"), "XchgRate")
+        rate_el = f.get("AmtDtls/InstdAmt/CcyXchg/XchgRate")
         rate = None
         if rate_el is not None:
             text = (rate_el.text or "").strip()
-            try:
-                rate = Decimal(text) if re.fullmatch(r"\d*\.?\d+", text) else None
-            except ArithmeticError:
-                rate = None
-            if rate is None:
+            if _RATE.fullmatch(text):
+                rate = Decimal(text)
+            else:
                 self.warn(self.path(rate_el), f"exchange rate {text!r} is not a number; left out", rate_el)
-        return InstructedAmount(self.amount(kids["Amt"]), self.currency(kids["Amt"]), rate)
+        return InstructedAmount(self.amount(amount_el), self.currency(amount_el), rate)
 
-    def _counterparty(
-        self, party: etree._Element | None, account: etree._Element | None, agent: etree._Element | None
-    ) -> Counterparty | None:
-        if party is None and account is None and agent is None:
+    def _counterparty(self, f: dict, side: str) -> Counterparty | None:
+        party = "RltdPties/" + side
+        agent = f"RltdAgts/{side}Agt/FinInstnId/"
+        if party + "/Pty" in f:  # .08 Party40Choice
+            party += "/Pty"
+        account = f"RltdPties/{side}Acct/Id/"
+        name = _text(f.get(party + "/Nm"))
+        iban = _text(f.get(account + "IBAN"))
+        other = _text(f.get(account + "Othr/Id"))
+        bic = _text(f.get(agent + "BICFI")) or _text(f.get(agent + "BIC"))
+        org = _text(f.get(party + "/Id/OrgId/Othr/Id"))
+        if name is None and iban is None and other is None and bic is None and org is None:
             return None
-        p = _children(party) if party is not None else {}
-        if "Pty" in p:  # .08 Party40Choice
-            p = _children(p["Pty"])
-        iban, other = _account_id(_path(account, "Id"))
-        org = _path(p.get("Id"), "OrgId", "Othr", "Id")
-        return Counterparty(
-            name=_text(p.get("Nm")),
-            iban=iban,
-            bban=other,
-            bic=_bic(agent),
-            organisation_id=_text(org),
-        )
-
-    def _remittance(
-        self,
-        el: etree._Element,
-        creditor_refs: list[CreditorReference],
-        documents: list[ReferredDocument],
-        lines: list[str],
-    ) -> None:
-        for child in el.iterchildren(etree.Element):
-            name = local_name(child.tag)
-            if name == "Ustrd":
-                if child.text and child.text.strip():
-                    lines.append(child.text.strip())
-            elif name == "Strd":
-                self._structured(child, creditor_refs, documents)
+        return Counterparty(name, iban, other, bic, org)
 
     def _structured(
         self, el: etree._Element, creditor_refs: list[CreditorReference], documents: list[ReferredDocument]
     ) -> None:
-        infos: list[etree._Element] = []
-        amounts: etree._Element | None = None
-        for child in el.iterchildren(etree.Element):
-            name = local_name(child.tag)
-            if name == "CdtrRefInf":
-                ref = self._creditor_reference(child)
-                if ref is not None:
-                    creditor_refs.append(ref)
-            elif name == "RfrdDocInf":
-                infos.append(child)
-            elif name == "RfrdDocAmt":
-                amounts = child
-        amount, currency = self._document_amount(amounts) if amounts is not None else (None, None)
+        f = _flatten(el, _STRD_WALK)
+        if "CdtrRefInf" in f:
+            ref = _text(f.get("CdtrRefInf/Ref"))
+            if ref is None:
+                self.warn(self.path(f["CdtrRefInf"]), "creditor reference without Ref; left out", f["CdtrRefInf"])
+            else:
+                creditor_refs.append(
+                    CreditorReference(
+                        ref,
+                        _text(f.get("CdtrRefInf/Tp/CdOrPrtry/Cd")) or _text(f.get("CdtrRefInf/Tp/CdOrPrtry/Prtry")),
+                        _text(f.get("CdtrRefInf/Tp/Issr")),
+                    )
+                )
+        infos = f.get("RfrdDocInf", ())
+        amount: Decimal | None = None
+        currency: str | None = None
+        for name, sign in (("RfrdDocAmt/RmtdAmt", 1), ("RfrdDocAmt/DuePyblAmt", 1), ("RfrdDocAmt/CdtNoteAmt", -1)):
+            if name in f:
+                amount, currency = self.amount(f[name]) * sign, self.currency(f[name])
+                break
         if len(infos) > 1 and amount is not None:
-            self.warn(self.path(amounts), "one RfrdDocAmt for several RfrdDocInf; the amount is not attributed", amounts)  # type: ignore[arg-type]
+            where = f["RfrdDocAmt"]
+            self.warn(self.path(where), "one RfrdDocAmt for several RfrdDocInf; the amount is not attributed", where)
             amount = currency = None
         for info in infos:
-            kids = _children(info)
-            choice = _path(kids.get("Tp"), "CdOrPrtry")
-            tp = _children(choice) if choice is not None else {}
-            related = kids.get("RltdDt")
+            d = _flatten(info, _DOC_WALK)
+            related = d.get("RltdDt")
             documents.append(
                 ReferredDocument(
-                    number=_text(kids.get("Nb")),
-                    type_code=_text(tp.get("Cd")) or _text(tp.get("Prtry")),
-                    amount=amount,
-                    currency=currency,
-                    date=self.date(related) if related is not None else None,
+                    _text(d.get("Nb")),
+                    _text(d.get("Tp/CdOrPrtry/Cd")) or _text(d.get("Tp/CdOrPrtry/Prtry")),
+                    amount,
+                    currency,
+                    self.date(related) if related is not None else None,
                 )
             )
         if not infos and amount is not None:
             documents.append(ReferredDocument(amount=amount, currency=currency))
-
-    def _document_amount(self, el: etree._Element) -> tuple[Decimal | None, str | None]:
-        kids = _children(el)
-        for name, sign in (("RmtdAmt", 1), ("DuePyblAmt", 1), ("CdtNoteAmt", -1)):
-            if name in kids:
-                return self.amount(kids[name]) * sign, self.currency(kids[name])
-        return None, None
-
-    def _creditor_reference(self, el: etree._Element) -> CreditorReference | None:
-        kids = _children(el)
-        ref = _text(kids.get("Ref"))
-        if ref is None:
-            self.warn(self.path(el), "creditor reference without Ref; left out", el)
-            return None
-        tp = _children(kids["Tp"]) if "Tp" in kids else {}
-        choice = _children(tp["CdOrPrtry"]) if "CdOrPrtry" in tp else {}
-        return CreditorReference(
-            ref=ref,
-            type_code=_text(choice.get("Cd")) or _text(choice.get("Prtry")),
-            issuer=_text(tp.get("Issr")),
-        )
 
     def _charges(self, blocks: list[etree._Element]) -> tuple[Charge, ...]:
         # .02: Chrgs repeats, one charge each; .04+: one Chrgs with Rcrd records.
@@ -808,6 +755,68 @@ class _Parser:
 
 
 # -- small helpers on elements (no warnings) --------------------------------------------------
+
+_LOCAL_NAMES: dict[str, str] = {}
+_NO_REFERENCES = References()
+_RATE = re.compile(r"\d*\.?\d+")
+
+
+def _walk(descend: set[str], repeat: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(descend), frozenset(repeat)
+
+
+# (blocks to descend into, keys that repeat and are collected as lists)
+_ENTRY_WALK = _walk({"Sts", "BookgDt", "ValDt", "BkTxCd", "BkTxCd/Domn", "BkTxCd/Domn/Fmly", "BkTxCd/Prtry"}, {"NtryDtls"})
+_DETAILS_WALK = _walk({"Btch"}, {"TxDtls"})
+_PARTY = ("Dbtr", "Cdtr")
+_TX_WALK = _walk(
+    {
+        "Refs",
+        "AmtDtls",
+        "AmtDtls/TxAmt",
+        "AmtDtls/InstdAmt",
+        "AmtDtls/InstdAmt/CcyXchg",
+        "RltdPties",
+        "RltdAgts",
+        "RmtInf",
+        "RtrInf",
+        "RtrInf/Rsn",
+        "RltdDts",
+        *(f"RltdPties/{p}{x}" for p in _PARTY for x in ("", "/Pty", "/Id", "/Id/OrgId", "/Id/OrgId/Othr")),
+        *(f"RltdPties/{p}/Pty/Id{x}" for p in _PARTY for x in ("", "/OrgId", "/OrgId/Othr")),
+        *(f"RltdPties/{p}Acct{x}" for p in _PARTY for x in ("", "/Id", "/Id/Othr")),
+        *(f"RltdAgts/{p}Agt{x}" for p in _PARTY for x in ("", "/FinInstnId")),
+    },
+    {"Chrgs", "RmtInf/Strd", "RmtInf/Ustrd"},
+)
+_STRD_WALK = _walk({"RfrdDocAmt", "CdtrRefInf", "CdtrRefInf/Tp", "CdtrRefInf/Tp/CdOrPrtry"}, {"RfrdDocInf"})
+_DOC_WALK = _walk({"Tp", "Tp/CdOrPrtry"}, set())
+_BALANCE_WALK = _walk({"Tp", "Tp/CdOrPrtry", "Dt"}, set())
+
+
+def _flatten(el: etree._Element, walk: tuple[frozenset[str], frozenset[str]]) -> dict:
+    """{"A/B/C": element} for the first element at each path below `el`, descending only
+    into `walk[0]`; paths in `walk[1]` map to lists of every occurrence."""
+    out: dict = {}
+    descend, repeat = walk
+    stack = [(el, "")]
+    while stack:
+        node, prefix = stack.pop()
+        for child in node:
+            tag = child.tag
+            name = _LOCAL_NAMES.get(tag)  # type: ignore[call-overload]
+            if name is None:
+                if not isinstance(tag, str):
+                    continue  # comment or processing instruction
+                name = _LOCAL_NAMES[tag] = tag[tag.find("}") + 1 :]
+            key = prefix + name if prefix else name
+            if key in repeat:
+                out.setdefault(key, []).append(child)
+            elif key not in out:
+                out[key] = child
+                if key in descend:
+                    stack.append((child, key + "/"))
+    return out
 
 
 def _children(el: etree._Element) -> dict[str, etree._Element]:
