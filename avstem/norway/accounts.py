@@ -56,6 +56,17 @@ def account_check_digit(first_ten: str) -> str | None:
     return str(11 - remainder)
 
 
+def complete_account_number(first_ten: str) -> str:
+    """Append the check digit to 10 digits (to make test and sandbox accounts); raises
+    InvalidAccountNumber when no check digit fits (about one prefix in eleven)."""
+    if not (isinstance(first_ten, str) and len(first_ten) == 10 and is_ascii_digits(first_ten)):
+        raise InvalidAccountNumber("expected the first 10 digits of an account number")
+    check = account_check_digit(first_ten)
+    if check is None:
+        raise InvalidAccountNumber("no check digit fits these ten digits (MOD11 remainder 1)")
+    return validate_account_number(first_ten + check)
+
+
 def validate_account_number(value: str) -> str:
     """Return the 11-digit compact account number, or raise InvalidAccountNumber.
 
@@ -98,10 +109,10 @@ def normalise_account_number(value: str) -> str:
 
 def format_account_number(value: str) -> str:
     """The printed form "XXXX.XX.XXXXX" of a valid account number."""
-    return format_digits(validate_account_number(value))
+    return _format_digits(validate_account_number(value))
 
 
-def format_digits(number: str) -> str:
+def _format_digits(number: str) -> str:
     return f"{number[:4]}.{number[4:6]}.{number[6:]}"
 
 

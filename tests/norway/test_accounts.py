@@ -18,6 +18,7 @@ from avstem.norway.accounts import (
     BankInfo,
     account_check_digit,
     account_number_to_iban,
+    complete_account_number,
     bank_for_account_number,
     bank_for_registration_number,
     bic_for_account_number,
@@ -93,6 +94,15 @@ def test_remainder_one_leaves_no_valid_check_digit():
     for last in DIGITS:
         with pytest.raises(InvalidAccountNumber, match="remainder 1"):
             validate_account_number("8601111008" + last)
+
+
+def test_complete_account_number_for_the_sandbox():
+    assert complete_account_number("8601111794") == "86011117947"
+    with pytest.raises(InvalidAccountNumber, match="remainder 1"):
+        complete_account_number("8601111008")
+    for bad in ["860111179", "86011117947", "0000000000", "860111179x", 8601111794]:
+        with pytest.raises(InvalidAccountNumber):
+            complete_account_number(bad)
 
 
 def test_remainder_zero_gives_check_digit_zero():
