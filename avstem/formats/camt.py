@@ -260,9 +260,22 @@ class _Parser:
                 continue
             # end events
             if name == "Ntry" and el.getparent() is self.section_element:
+                # Blocks before this entry not read yet (normally none, or the previous entry's
+                # emptied element): read header blocks among them, then unlink them all.
+                parent = self.section_element
+                before = []
+                for child in parent:
+                    if child is el:
+                        break
+                    before.append(child)
+                blocks = [c for c in before if _is_header_block(c)]
                 if header is None:
-                    header = self._statement(self.section_element, None)
+                    header = self._statement(blocks, None, parent)
                     yield "header", header
+                elif blocks:
+                    header = self._statement(blocks, header, parent)
+                for _ in before:
+                    del parent[0]
                 entries += 1
                 self.entry_element = el
                 self.entry_path = f"{self.section_path}/Ntry[{entries}]"
@@ -270,17 +283,15 @@ class _Parser:
                 check.add(entry, f"Ntry[{entries}]")
                 self.entry_element = None
                 yield "entry", entry
-                # Entries are done with: unlink them, and header elements read before them.
                 el.clear(keep_tail=True)
-                parent = self.section_element
-                while el.getprevious() is not None:
-                    del parent[0]
             elif el is self.section_element:
+                blocks = [c for c in el if _is_header_block(c)]
                 first = header is None
-                header = self._statement(el, header)
+                if first or blocks:
+                    header = self._statement(blocks, header, el)
                 if first:
                     yield "header", header
-                summary = replace(header, consistency=check.result(header.balances))
+                summary = replace(header, consistency=check.result(header.balances))  # type: ignore[arg-type]
                 yield "end", summary
                 el.clear(keep_tail=True)
                 parent = el.getparent()
@@ -450,18 +461,18 @@ class _Parser:
             if number is not None and last is not None:
                 owner.pagination = Pagination(number, last)
 
-    def _statement(self, el: etree._Element, earlier: Statement | None) -> Statement:
-        """Header fields from the section's children present now (entries excluded); merged
-        into `earlier` when called again at the section's end."""
+    def _statement(self, blocks: list[etree._Element], earlier: Statement | None, section: etree._Element) -> Statement:
+        """Header fields from `blocks` (a section's children other than entries); merged into
+        `earlier` when more blocks turn up between or after the entries."""
         kids: dict[str, etree._Element] = {}
         balances: list[Balance] = []
-        for child in el.iterchildren(etree.Element):
+        for child in blocks:
             name = local_name(child.tag)
             if name == "Bal":
                 balance = self._balance(child)
                 if balance is not None:
                     balances.append(balance)
-            elif name != "Ntry":
+            else:
                 kids.setdefault(name, child)
         account = self._account(kids["Acct"]) if "Acct" in kids else None
         period = _children(kids["FrToDt"]) if "FrToDt" in kids else {}
@@ -479,9 +490,9 @@ class _Parser:
         if earlier is None:
             if account is None:
                 raise InvalidContent(
-                    "statement without an account (Acct)" + (" before its first entry" if len(el) else ""),
+                    "statement without an account (Acct)" + (" before its first entry" if len(section) else ""),
                     path=self.section_path,
-                    line=el.sourceline,
+                    line=section.sourceline,
                     source=self.owner.name,
                 )
             return found
@@ -817,6 +828,11 @@ def _flatten(el: etree._Element, walk: tuple[frozenset[str], frozenset[str]]) ->
                 if key in descend:
                     stack.append((child, key + "/"))
     return out
+
+
+def _is_header_block(el: etree._Element) -> bool:
+    tag = el.tag
+    return isinstance(tag, str) and tag[tag.find("}") + 1 :] != "Ntry"
 
 
 def _children(el: etree._Element) -> dict[str, etree._Element]:

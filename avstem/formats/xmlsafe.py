@@ -102,8 +102,12 @@ def root_element(head: bytes) -> tuple[str, str, str] | None:
         if match is None:
             return None
         comment = head.rfind(b"<!--", 0, match.start())
-        if comment != -1 and head.find(b"-->", comment) > match.start():
-            pos = head.find(b"-->", comment) + 3
-            continue
+        if comment != -1:
+            end = head.find(b"-->", comment)
+            if end == -1:
+                return None  # the head ends inside a comment
+            if end > match.start():
+                pos = end + 3
+                continue
         prefix = (match.group(1) or b"")[:-1].decode("ascii", "replace")
         return prefix, match.group(2).decode("ascii", "replace"), match.group(3).decode("utf-8", "replace")
