@@ -28,6 +28,8 @@ class Session(APIKeyCookie):
 
     def authenticate(self, request, key):
         user = request.user
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None  # a request that presents a token is judged by the token alone
         if not user.is_authenticated:
             return None
         if user.is_verified() is False and _has_two_factor(user):

@@ -74,3 +74,14 @@ def login_verified(client, user, next_code) -> None:
     assert client.login(email=user.email, password=PASSWORD)
     response = client.post("/profile/2fa/verify/", {"code": next_code()})
     assert response.status_code == 302, response.content[:500]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    """PBKDF2's deliberate slowness is not what these tests measure."""
+    if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 from pydantic import field_validator
 
 from avstem.norway import identifiers
+from avstem.web.validators import api_checked
 
 from . import services
 from .access import companies_of, membership_for
@@ -39,12 +40,12 @@ class CompanyIn(Schema):
     @field_validator("org_number")
     @classmethod
     def _org_number(cls, v: str) -> str:
-        return identifiers.validate_organisation_number(v)
+        return api_checked(identifiers.validate_organisation_number, v)
 
     @field_validator("postal_code")
     @classmethod
     def _postal_code(cls, v: str) -> str:
-        return identifiers.validate_postal_code(v) if v else v
+        return api_checked(identifiers.validate_postal_code, v) if v else v
 
     @field_validator("fiscal_year_start_month")
     @classmethod

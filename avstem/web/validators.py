@@ -33,6 +33,14 @@ def _checked(validate: Callable[[str], str]) -> Callable[[str], str]:
     return check
 
 
+def api_checked(validate: Callable[[str], str], value: str) -> str:
+    """For API schemas: the English message plus what exactly is wrong, as a ValueError."""
+    try:
+        return validate(value)
+    except InvalidNumber as exc:
+        raise ValueError(f"{exc.message_en} ({exc.detail})") from None
+
+
 clean_org_number = _checked(identifiers.validate_organisation_number)
 clean_mobile = _checked(identifiers.validate_mobile_number)
 clean_postal_code = _checked(identifiers.validate_postal_code)
