@@ -1,7 +1,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
@@ -92,7 +92,7 @@ def create_company(request, payload: CompanyIn):
 
     if Company.objects.filter(org_number=payload.org_number).exists():
         raise HttpError(409, "A company with this organisation number is already registered.")
-    return 201, services.create_company(request.user, **payload.dict())
+    return Status(201, services.create_company(request.user, **payload.dict()))
 
 
 @router.get("/{company_id}", response=CompanyOut)
@@ -116,7 +116,7 @@ def list_memberships(request, company_id: int):
 def add_membership(request, company_id: int, payload: MembershipIn):
     company = membership_for(request.user, company_id, Permission.MANAGE).company
     try:
-        return 201, _membership_out(services.add_member(request.user, company, payload.email, payload.role))
+        return Status(201, _membership_out(services.add_member(request.user, company, payload.email, payload.role)))
     except services.MembershipError as exc:
         raise HttpError(400, str(exc)) from None
 
@@ -139,4 +139,4 @@ def remove_membership(request, company_id: int, membership_id: int):
         services.remove_member(request.user, membership)
     except services.MembershipError as exc:
         raise HttpError(400, str(exc)) from None
-    return 204, None
+    return Status(204, None)
