@@ -32,7 +32,7 @@ from types import TracebackType
 import pycountry
 from lxml import etree
 
-from avstem.formats.errors import InvalidContent, UnsupportedMessage
+from avstem.formats.errors import InvalidContent, MalformedFile, UnsupportedMessage
 from avstem.formats.model import (
     Account,
     Balance,
@@ -54,7 +54,7 @@ from avstem.formats.model import (
     Statement,
     Transaction,
 )
-from avstem.formats.xmlsafe import Source, iterparse, local_name, namespace, open_source, root_element, source_name
+from avstem.formats.xmlsafe import HEAD_SIZE, Source, iterparse, local_name, namespace, open_source, root_element, source_name
 
 # Message element -> message type, and the element holding one account's data in it.
 MESSAGES = {
@@ -211,8 +211,10 @@ def _format_from_head(head: bytes, name: str) -> str:
     detected = detect_format(head)
     if detected is None and head:
         root = root_element(head)
-        what = f"root element <{root[1]}>" if root else "no XML element found at the start"
-        raise UnsupportedMessage(f"not a camt.052/053/054 message ({what})", line=1, source=name)
+        if root is None:
+            raise MalformedFile("no XML element at the start of the file", line=1, source=name)
+        if "xmlns" in root[2] or len(head) < HEAD_SIZE:  # else the camt element may come later
+            raise UnsupportedMessage(f"not a camt.052/053/054 message (root element <{root[1]}>)", line=1, source=name)
     if detected and detected[:8] not in SECTIONS:
         raise UnsupportedMessage(f"{detected} is not a camt.052/053/054 message", line=1, source=name)
     return detected or ""

@@ -74,8 +74,15 @@ def iterparse(
                 refuse_dtd(element, name)
             yield event, element
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        raise MalformedFile(f"not well-formed XML: {exc.msg}", line=line, column=column, source=name) from None
+        # iterparse sometimes reports a generic "no element found" at 0:0; then the real
+        # error is the last fatal one in the (thread-wide, accumulating) error log.
+        message, (line, column) = exc.msg, exc.position or (0, 0)
+        if not line:
+            fatal = [e for e in exc.error_log if e.level_name == "FATAL"]
+            if fatal:
+                message, line, column = fatal[-1].message, fatal[-1].line, fatal[-1].column
+        message = re.sub(r", line \d+, column \d+$", "", message)
+        raise MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None, source=name) from None
 
 
 def refuse_dtd(element: etree._Element, name: str) -> None:
