@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avstem.users.twofactor import has_two_factor
+
 from . import services
 from .access import SESSION_KEY, company_view, membership_for
 from .forms import CompanyForm, MemberForm, RoleForm
@@ -32,7 +34,9 @@ def switch(request):
 
 @company_view()
 def dashboard(request, company_id):
-    return render(request, "companies/dashboard.html", {"company": request.company})
+    user = request.user
+    profile_missing = not (user.name and user.mobile and has_two_factor(user))
+    return render(request, "companies/dashboard.html", {"company": request.company, "profile_missing": profile_missing})
 
 
 @company_view(Permission.VIEW, write=Permission.MANAGE)
