@@ -20,6 +20,7 @@ from typing import TypeVar
 from lxml import etree
 
 from avstem.formats.errors import InvalidContent, MalformedFile, UnsupportedMessage
+from avstem.formats.xmlsafe import SAFE_PARSE_OPTIONS, Source, refuse_dtd, source_name
 from avstem.formats.model import ParseWarning
 from avstem.formats.payments import (
     AccountId,
@@ -186,53 +187,38 @@ class _Writer:
 
 # --- reading: safe XML and navigation by local name (shared with pain002) ------------------------
 
-Source = bytes | bytearray | str | os.PathLike[str]
-
-_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                       dtd_validation=False)
-
-
 def parse_xml(source: Source, label: str | None = None) -> etree._Element:
-    """Parse XML safely: no entity expansion, no network, and any DTD is refused.
+    """Parse a whole (small) XML file safely via xmlsafe's options: no entity expansion, no
+    network, and a DTD is refused.
 
-    `source` is bytes, XML text, or a path (os.PathLike); `label` names it in errors.
+    `source` is bytes, a path (str or os.PathLike) or a binary stream, as for the camt reader;
+    `label` names it in errors.
     """
-    if isinstance(source, os.PathLike):
-        label = label or os.fspath(source)
+    label = label or source_name(source)
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    elif isinstance(source, str | os.PathLike):
         try:
             with open(source, "rb") as fh:
-                data: bytes | str = fh.read()
+                data = fh.read()
         except OSError as exc:
             raise MalformedFile(f"cannot read the file: {exc.strerror or exc}", source=label) from None
-    elif isinstance(source, bytearray):
-        data = bytes(source)
-    elif isinstance(source, bytes | str):
-        data = source
+    elif hasattr(source, "read"):
+        data = source.read()
     else:
         raise TypeError(f"cannot read XML from {type(source).__name__}")
-    if isinstance(data, str):
-        data = data.lstrip("\ufeff").encode("utf-8") if not data.lstrip("\ufeff").startswith("<?xml") \
-            else _drop_declaration(data.lstrip("\ufeff")).encode("utf-8")
-    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser = etree.XMLParser(**SAFE_PARSE_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        line, column = (exc.position if exc.position else (None, None))
+        line, column = exc.position or (None, None)
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or "syntax error")
-        raise MalformedFile(f"not well-formed XML: {message}", line=line, column=column,
+        raise MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None,
                             source=label) from None
     if root is None:
         raise MalformedFile("empty document", source=label)
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        raise MalformedFile("a DOCTYPE/DTD is not allowed in a payment file (entities are never "
-                            "expanded)", source=label)
+    refuse_dtd(root, label)
     return root
-
-
-def _drop_declaration(text: str) -> str:
-    end = text.find("?>")
-    return text[end + 2:] if end >= 0 else text
 
 
 def local_name(el: etree._Element) -> str:

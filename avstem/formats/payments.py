@@ -527,38 +527,28 @@ class PaymentOrder:
 
 
 # --- pain.002 content ----------------------------------------------------------------------------
+#
+# Status objects hold what a bank said, so they take any text: the reader must not lose a
+# status it does not know. The pain.002 writer checks codes and lengths strictly.
 
 # pain.002.001.03 status enumerations (in its XSD); .10 uses the external code sets instead.
 GROUP_STATUS_V03 = frozenset("ACCP ACSC ACSP ACTC ACWC PART PDNG RCVD RJCT".split())
 TRANSACTION_STATUS_V03 = frozenset("ACTC RJCT PDNG ACCP ACSP ACSC ACCR ACWC".split())
 
 
-def _check_status(field_name: str, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{4}", value):
-        raise PaymentError(field_name, f"{value!r} is not a 4-character status code")
-    return value
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusReason:
     """StsRsnInf: an ISO status reason code (or a proprietary one) plus additional text lines."""
 
-    code: str | None = None
-    proprietary: str | None = None
-    additional_info: tuple[str, ...] = ()
-    originator_name: str | None = None
+    code: str | None = None  # Rsn/Cd, e.g. AC01
+    proprietary: str | None = None  # Rsn/Prtry
+    additional_info: tuple[str, ...] = ()  # AddtlInf lines, at most 105 characters each
+    originator_name: str | None = None  # Orgtr/Nm
 
     def __post_init__(self) -> None:
         _set(self, "additional_info", tuple(self.additional_info))
         if self.code is not None and self.proprietary is not None:
             raise PaymentError("reason", "give a code or a proprietary reason, not both")
-        if self.code is not None and not (isinstance(self.code, str) and _CODE_RE.fullmatch(self.code)):
-            raise PaymentError("reason.code", f"{self.code!r} is not a 1-4 character reason code")
-        for i, line in enumerate(self.additional_info):
-            if not isinstance(line, str) or not line or len(line) > 105:
-                raise PaymentError(f"reason.additional_info[{i}]", "must be 1-105 characters")
 
     @property
     def meaning(self) -> str | None:
@@ -566,7 +556,7 @@ class StatusReason:
         return status_reason_meaning(self.code)
 
     def describe(self) -> str:
-        """"AC01 (Account number is invalid or missing.): text" -- the code alone without the set."""
+        """'AC01 (Account number is invalid or missing.): text'; the code alone without the set."""
         head = self.code or self.proprietary or ""
         if self.meaning:
             head = f"{head} ({self.meaning})"
@@ -579,21 +569,23 @@ class TransactionStatus:
 
     original_end_to_end_id: str | None = None
     original_instruction_id: str | None = None
-    status: str | None = None
+    status: str | None = None  # TxSts: ACCP, ACSC, ACSP, RJCT, PDNG, ...
     reasons: tuple[StatusReason, ...] = ()
     status_id: str | None = None
+    account_servicer_reference: str | None = None  # the bank's reference, also in camt.054
+    original_amount: Decimal | None = None  # OrgnlTxRef/Amt/InstdAmt
+    original_currency: str | None = None
 
     def __post_init__(self) -> None:
         _set(self, "reasons", tuple(self.reasons))
-        _check_status("transaction status", self.status)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentInformationStatus:
     """OrgnlPmtInfAndSts: the status of one payment block and, optionally, its transactions."""
 
-    original_payment_information_id: str
-    status: str | None = None
+    original_payment_information_id: str | None = None
+    status: str | None = None  # PmtInfSts
     reasons: tuple[StatusReason, ...] = ()
     transactions: tuple[TransactionStatus, ...] = ()
     original_number_of_transactions: int | None = None
@@ -602,16 +594,15 @@ class PaymentInformationStatus:
     def __post_init__(self) -> None:
         _set(self, "reasons", tuple(self.reasons))
         _set(self, "transactions", tuple(self.transactions))
-        _check_status("payment information status", self.status)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OriginalGroupStatus:
     """OrgnlGrpInfAndSts: which message this report is about, and the status of all of it."""
 
-    original_message_id: str
-    original_message_name_id: str
-    status: str | None = None
+    original_message_id: str | None = None
+    original_message_name_id: str | None = None  # "pain.001.001.03"
+    status: str | None = None  # GrpSts
     reasons: tuple[StatusReason, ...] = ()
     original_creation_time: datetime | None = None
     original_number_of_transactions: int | None = None
@@ -619,15 +610,14 @@ class OriginalGroupStatus:
 
     def __post_init__(self) -> None:
         _set(self, "reasons", tuple(self.reasons))
-        _check_status("group status", self.status)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusReport:
     """A pain.002 payment status report. Any of the three levels may be missing."""
 
-    message_id: str
-    creation_time: datetime
+    message_id: str | None = None
+    creation_time: datetime | None = None
     group: OriginalGroupStatus | None = None
     payment_informations: tuple[PaymentInformationStatus, ...] = ()
     initiating_party_name: str | None = None

@@ -265,12 +265,14 @@ def test_reader_accepts_bom_and_missing_namespace_with_warning():
     assert any("no ISO 20022 namespace" in w.message for w in doc.warnings)
 
 
-def test_reader_accepts_str_and_path(tmp_path):
+def test_reader_accepts_path_str_and_stream(tmp_path):
     xml = write_pain001(sample_order(), "pain.001.001.09")
     path = tmp_path / "order.xml"
     path.write_bytes(xml)
     assert read_pain001(path).order == sample_order()
-    assert read_pain001(xml.decode("utf-8")).order == sample_order()
+    assert read_pain001(str(path)).order == sample_order()
+    with open(path, "rb") as fh:
+        assert read_pain001(fh).order == sample_order()
 
 
 def test_reader_warns_about_elements_it_ignores():
@@ -329,15 +331,16 @@ def test_malformed_xml_names_the_line():
     assert info.value.line == 4
 
 
-@pytest.mark.parametrize("data", [b"", b"   ", b"not xml", b"\x00\x01\x02", "<Document><</Document>"])
+@pytest.mark.parametrize("data", [b"", b"   ", b"not xml", b"\x00\x01\x02", b"<Document><</Document>"])
 def test_garbage_is_malformed(data):
     with pytest.raises(MalformedFile):
         read_pain001(data)
 
 
 def test_missing_file_is_a_format_error(tmp_path):
-    with pytest.raises(MalformedFile, match="cannot read"):
+    with pytest.raises(MalformedFile, match="cannot read") as info:
         read_pain001(tmp_path / "nope.xml")
+    assert "nope.xml" in str(info.value)
 
 
 def test_wrong_message_type_is_unsupported():
@@ -503,7 +506,7 @@ def test_property_write_is_xsd_valid_and_reads_back_equal(original, version):
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=300) | st.text(max_size=300))
+@given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
 def test_property_arbitrary_input_raises_only_format_errors(data):
     try:
         read_pain001(data)
