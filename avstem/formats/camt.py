@@ -561,13 +561,15 @@ class _Parser:
         tx_count = sum(len(d.get("TxDtls", ())) for d in details)
         code = None
         if "BkTxCd" in f:
-            code = BankTransactionCode(
+            parts = (
                 _text(f.get("BkTxCd/Domn/Cd")),
                 _text(f.get("BkTxCd/Domn/Fmly/Cd")),
                 _text(f.get("BkTxCd/Domn/Fmly/SubFmlyCd")),
                 _text(f.get("BkTxCd/Prtry/Cd")),
                 _text(f.get("BkTxCd/Prtry/Issr")),
             )
+            if parts != _NO_CODE:  # an empty <BkTxCd/> (it is mandatory) says nothing
+                code = BankTransactionCode(*parts)
         return Entry(
             amount,
             currency,
@@ -771,6 +773,7 @@ class _Parser:
 
 _LOCAL_NAMES: dict[str, str] = {}
 _NO_REFERENCES = References()
+_NO_CODE = (None, None, None, None, None)
 _RATE = re.compile(r"\d*\.?\d+")
 
 
