@@ -47,4 +47,7 @@ def ensure_demo():
     for fields in DEMO_COMPANIES:
         company = Company.objects.filter(org_number=fields["org_number"]).first()
         companies.append(company or create_company(user, **fields))
+    from avstem.ledger.demo import ensure_ledger_demo
+
+    ensure_ledger_demo(user, companies)
     return user, companies

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("avstem.users.urls")),
     path("", include("avstem.companies.urls")),
     path("", include("avstem.audit.urls")),
+    path("", include("avstem.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from avstem.api import api
 from tests.conftest import SECRET_B, enable_totp, login_verified
+from tests.ledger.objects import OBJECT_PARAMETERS, ledger_state, make_ledger_objects
 
 # URL parameter -> how to find company B's object for it.
 OBJECTS_OF_B = {
@@ -22,6 +23,14 @@ OBJECTS_OF_B = {
     "membership_id": lambda b: b.membership.pk,
     "token_id": lambda b: b.objects["token"].pk,
 }
+
+
+def _object_of_b(key: str):
+    return lambda b: b.objects[key].pk
+
+
+# The ledger's objects (accounts, vouchers, invoices, ...), made by make_ledger_objects.
+OBJECTS_OF_B.update({name: _object_of_b(key) for name, key in OBJECT_PARAMETERS.items()})
 
 
 def walk(patterns, prefix=""):
@@ -54,6 +63,7 @@ def b_state(b):
         tuple(b.company.memberships.values_list("user_id", "role").order_by("user_id")),
         tuple(ApiToken.objects.filter(user=b.owner).values_list("pk", "revoked_at")),
         AuditEntry.objects.filter(company=b.company).count(),
+        ledger_state(b),
     )
 
 
@@ -62,6 +72,7 @@ def world(client, tenant_a, tenant_b):
     from avstem.users.services import create_token
 
     tenant_b.objects["token"], _ = create_token(tenant_b.owner, "B's token", two_factor=True)
+    make_ledger_objects(tenant_b)
     _, next_code = enable_totp(tenant_a.owner)
     login_verified(client, tenant_a.owner, next_code)
     return tenant_a, tenant_b
