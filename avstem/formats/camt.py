@@ -487,7 +487,7 @@ class _Parser:
             from_datetime=self.datetime(period["FrDtTm"]) if "FrDtTm" in period else None,
             to_datetime=self.datetime(period["ToDtTm"]) if "ToDtTm" in period else None,
             balances=tuple(balances),
-            additional_info=_text(kids.get("AddtlStmtInf") or kids.get("AddtlRptInf") or kids.get("AddtlNtfctnInf")),
+            additional_info=_first_text(kids, ("AddtlStmtInf", "AddtlRptInf", "AddtlNtfctnInf")),
         )
         if earlier is None:
             if account is None:
@@ -833,6 +833,10 @@ def _flatten(el: etree._Element, walk: tuple[frozenset[str], frozenset[str]]) ->
                 if key in descend:
                     stack.append((child, key + "/"))
     return out
+
+
+def _first_text(kids: dict[str, etree._Element], names: tuple[str, ...]) -> str | None:
+    return next((t for n in names if (t := _text(kids.get(n))) is not None), None)
 
 
 def _is_header_block(el: etree._Element) -> bool:

@@ -21,7 +21,7 @@ def _schema(format_id: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD_DIR / f"{format_id}.xsd")))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def camt_schema():
     """`camt_schema("camt.053.001.02")` -> XMLSchema from the reference dir, or skip."""
     if not XSD_DIR.is_dir():
