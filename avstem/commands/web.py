@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -68,6 +69,8 @@ def cmd_demo(args) -> int:
         ),
         flush=True,
     )
+    # SIGTERM (from a service manager or a test) must stop the children too, not orphan them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     children = [] if args.no_worker else [start_worker_process()]
     if not args.no_open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

@@ -90,3 +90,30 @@ def test_serve_runs_a_production_server_with_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_demo_starts_the_web_app_and_a_worker_and_stops_them_together(tmp_path):
+    port = free_port()
+    env = {**os.environ, "AVSTEM_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    demo = subprocess.Popen([AVSTEM, "demo", "--no-open", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first_line = ""
+        deadline = time.monotonic() + 60
+        while "Log in as" not in first_line and time.monotonic() < deadline:
+            first_line += demo.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first_line and "demo@avstem.no" in first_line
+        for _ in range(100):
+            try:
+                assert "Logg inn" in urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        children = subprocess.run(["pgrep", "-P", str(demo.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) == 1  # the task worker
+    finally:
+        demo.terminate()
+        demo.wait(timeout=20)
+    time.sleep(0.5)
+    assert subprocess.run(["ps", "-p", children[0]], capture_output=True).returncode != 0, "worker left running"
