@@ -99,4 +99,6 @@ NB = {
     "Choose company": "Velg selskap", "Switch": "Bytt", "Main menu": "Hovedmeny", "Overview": "Oversikt",
     "Settings": "Innstillinger", "Log out": "Logg ut", "dd.mm.yyyy": "dd.mm.åååå",
     "Invalid date (example of a valid date 31.12.2016).": "Ugyldig dato (eksempel på gyldig dato 31.12.2016).",
+    "Change password": "Bytt passord",
+    "Invoices": "Fakturaer", "Accounting": "Regnskap",
 }
