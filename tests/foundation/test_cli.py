@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 AVSTEM = str(Path(sys.executable).with_name("avstem"))
-COMMANDS = ["serve", "demo", "worker", "createuser", "manage"]
+COMMANDS = ["serve", "demo", "worker", "createuser", "manage", "parse"]
 
 
 def run(*args, data_dir: Path, timeout=120, **env):
