@@ -367,10 +367,14 @@ LATIN1_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=255, exclude
                       max_size=40).map(str.rstrip)
 
 
+_KID_PAYLOAD = st.from_regex(r"[0-9]{1,24}", fullmatch=True)
+_DIGITS11 = st.from_regex(r"[0-9]{11}", fullmatch=True)
+_DIGITS9 = st.from_regex(r"[0-9]{9}", fullmatch=True)
+
+
 @st.composite
 def kids(draw) -> str:
-    payload = draw(st.from_regex(r"[0-9]{1,24}", fullmatch=True))
-    return KID.create(payload, draw(st.sampled_from(KidAlgorithm))).value
+    return KID.create(draw(_KID_PAYLOAD), draw(st.sampled_from(KidAlgorithm))).value
 
 
 @st.composite
@@ -385,13 +389,13 @@ def transactions(draw) -> Tx:
         text=draw(LATIN1_TEXT) if tx_type in ("20", "21") else None,
         nets_date=draw(st.dates(date(2000, 1, 1), date(2068, 12, 31))),
         bank_date=draw(st.none() | st.dates(date(2000, 1, 1), date(2068, 12, 31))),
-        debit_account=draw(st.from_regex(r"[0-9]{11}", fullmatch=True)),
-        archive=draw(st.from_regex(r"[0-9]{9}", fullmatch=True)),
+        debit_account=draw(_DIGITS11),
+        archive=draw(_DIGITS9),
     )
 
 
 files = st.lists(
-    st.tuples(st.from_regex(r"[0-9]{11}", fullmatch=True), st.from_regex(r"[0-9]{9}", fullmatch=True),
+    st.tuples(_DIGITS11, _DIGITS9,
               st.lists(transactions(), max_size=5)),
     min_size=1, max_size=3,
 )
