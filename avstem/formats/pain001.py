@@ -376,9 +376,11 @@ class _Reader:
         method = text_of(pmt, "PmtMtd")
         if method != "TRF":
             raise self.error(pmt, f"PmtMtd is {method!r}; only credit transfers (TRF) are read", "FF01")
-        if child(pmt, "ChrgBr") is not None:
-            self.warn(child(pmt, "ChrgBr"), "charge bearer on payment block level is ignored")
-        transactions = tuple(self.transfer(tx) for tx in children(pmt, "CdtTrfTxInf"))
+        self.unknown(child(pmt, "PmtTpInf"), {"SvcLvl", "CtgyPurp"})
+        # A charge bearer on block level (other software puts it there) applies to every
+        # payment in the block that has none of its own.
+        block_bearer = text_of(pmt, "ChrgBr")
+        transactions = tuple(self.transfer(tx, block_bearer) for tx in children(pmt, "CdtTrfTxInf"))
         if not transactions:
             raise self.error(pmt, "no CdtTrfTxInf", "FF01")
         batch = text_of(pmt, "BtchBookg")
@@ -398,7 +400,7 @@ class _Reader:
         self.check_totals(pmt, block.number_of_transactions, block.control_sum, required=False)
         return block
 
-    def transfer(self, el: etree._Element) -> CreditTransfer:
+    def transfer(self, el: etree._Element, default_bearer: str | None = None) -> CreditTransfer:
         self.unknown(el, _TX_KNOWN)
         amount_el = child(el, "Amt", "InstdAmt")
         if amount_el is None:
@@ -427,7 +429,7 @@ class _Reader:
             creditor_account=self.account(el, "CdtrAcct", "AC03"),
             creditor_address=None if address_el is None else self.address(address_el),
             creditor_agent_bic=self.agent_bic(el, "CdtrAgt"),
-            charge_bearer=text_of(el, "ChrgBr"),
+            charge_bearer=text_of(el, "ChrgBr") or default_bearer,
             kid=None if kid is None else self.kid(el, kid),
             message=" ".join(ustrd) if ustrd else None,
             purpose=text_of(el, "Purp", "Cd"),
@@ -505,7 +507,7 @@ class _Reader:
         found = child(el, *names)
         if found is None or not (found.text or "").strip():
             raise self.error(el, f"no {'/'.join(names)}", reason)
-        return found.text  # type: ignore[return-value]
+        return found.text.strip()  # type: ignore[union-attr]
 
     def convert(self, el: etree._Element, path: str, convert: Callable[[str], T], reason: str = "CH16") -> T:
         text = self.need_text(el, *path.split("/"), reason=reason)
@@ -527,7 +529,9 @@ class _Reader:
         except ValueError as exc:  # InvalidKid and other value types
             raise self.error(el, str(exc), field_reason or "CH16") from None
 
-    def unknown(self, el: etree._Element, known: set[str]) -> None:
+    def unknown(self, el: etree._Element | None, known: set[str]) -> None:
+        if el is None:
+            return
         for c in el:
             if isinstance(c.tag, str) and local_name(c) not in known:
                 self.warn(c, "not read (ignored)")

@@ -284,6 +284,21 @@ def test_reader_warns_about_elements_it_ignores():
     assert doc.warnings[0].line is not None
 
 
+def test_reader_applies_a_block_level_charge_bearer_and_strips_ids():
+    xml = write_pain001(order(block(transfer(), transfer(end_to_end_id="E2E-2", instruction_id="I-2",
+                                                         charge_bearer="DEBT"))))
+    xml = xml.replace(b"<ReqdExctnDt>", b"<ChrgBr>SLEV</ChrgBr><ReqdExctnDt>", 1)  # misplaced, still read
+    xml = xml.replace(b"<EndToEndId>E2E-1</EndToEndId>", b"<EndToEndId> E2E-1\n</EndToEndId>")
+    doc = read_pain001(xml)
+    first, second = doc.order.payment_blocks[0].transactions
+    assert (first.end_to_end_id, first.charge_bearer, second.charge_bearer) == ("E2E-1", "SLEV", "DEBT")
+    assert doc.warnings == ()
+    with_type = write_pain001(order(block(category_purpose="SUPP"))).replace(
+        b"<CtgyPurp>", b"<LclInstrm><Cd>ONCL</Cd></LclInstrm><CtgyPurp>")
+    assert [w.path for w in read_pain001(with_type).warnings] == [
+        "/Document/CstmrCdtTrfInitn/PmtInf/PmtTpInf/LclInstrm"]
+
+
 def _mutate(xml: bytes, old: bytes, new: bytes) -> bytes:
     assert old in xml
     return xml.replace(old, new, 1)
