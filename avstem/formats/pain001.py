@@ -187,8 +187,9 @@ class _Writer:
 
 # --- reading: safe XML and navigation by local name (shared with pain002) ------------------------
 
+
 def parse_xml(source: Source, label: str | None = None) -> etree._Element:
-    """Parse a whole (small) XML file safely via xmlsafe's options: no entity expansion, no
+    """Parse a whole XML file (payment files are small) safely via xmlsafe's options: no entity expansion, no
     network, and a DTD is refused.
 
     `source` is bytes, a path (str or os.PathLike) or a binary stream, as for the camt reader;
