@@ -771,67 +771,97 @@ class _Parser:
 
 # -- small helpers on elements (no warnings) --------------------------------------------------
 
-_LOCAL_NAMES: dict[str, str] = {}
 _NO_REFERENCES = References()
 _NO_CODE = (None, None, None, None, None)
 _RATE = re.compile(r"\d*\.?\d+")
 
 
-def _walk(descend: set[str], repeat: set[str]) -> tuple[frozenset[str], frozenset[str]]:
-    return frozenset(descend), frozenset(repeat)
+def _walk(paths: str) -> dict:
+    """A trie of the element paths a block is read for: {local name: (path, repeats, subtrie)}.
+    A path ending in "*" repeats and is collected as a list, each item flattened on its own."""
+    root: dict = {}
+    for path in paths.split():
+        repeat = path.endswith("*")
+        parts = path.rstrip("*").split("/")
+        node = root
+        for i, part in enumerate(parts):
+            key, last = "/".join(parts[: i + 1]), i == len(parts) - 1
+            old = node.get(part)
+            sub = old[2] if old else None
+            if not last and sub is None:
+                sub = {}
+            node[part] = (key, (repeat and last) or (old[1] if old else False), sub)
+            node = sub  # type: ignore[assignment]
+    return root
 
 
-# (blocks to descend into, keys that repeat and are collected as lists)
-_ENTRY_WALK = _walk({"Sts", "BookgDt", "ValDt", "BkTxCd", "BkTxCd/Domn", "BkTxCd/Domn/Fmly", "BkTxCd/Prtry"}, {"NtryDtls"})
-_DETAILS_WALK = _walk({"Btch"}, {"TxDtls"})
-_PARTY = ("Dbtr", "Cdtr")
-_TX_WALK = _walk(
-    {
-        "Refs",
-        "AmtDtls",
-        "AmtDtls/TxAmt",
-        "AmtDtls/InstdAmt",
-        "AmtDtls/InstdAmt/CcyXchg",
-        "RltdPties",
-        "RltdAgts",
-        "RmtInf",
-        "RtrInf",
-        "RtrInf/Rsn",
-        "RltdDts",
-        *(f"RltdPties/{p}{x}" for p in _PARTY for x in ("", "/Pty", "/Id", "/Id/OrgId", "/Id/OrgId/Othr")),
-        *(f"RltdPties/{p}/Pty/Id{x}" for p in _PARTY for x in ("", "/OrgId", "/OrgId/Othr")),
-        *(f"RltdPties/{p}Acct{x}" for p in _PARTY for x in ("", "/Id", "/Id/Othr")),
-        *(f"RltdAgts/{p}Agt{x}" for p in _PARTY for x in ("", "/FinInstnId")),
-    },
-    {"Chrgs", "RmtInf/Strd", "RmtInf/Ustrd"},
+def _dates(*keys: str) -> str:
+    return " ".join(f"{k}/Dt {k}/DtTm" for k in keys)
+
+
+def _parties() -> str:
+    paths = []
+    for side in ("Dbtr", "Cdtr"):
+        for party in (f"RltdPties/{side}", f"RltdPties/{side}/Pty"):
+            paths += [f"{party}/Nm", f"{party}/Id/OrgId/Othr/Id"]
+        paths += [f"RltdPties/{side}Acct/Id/IBAN", f"RltdPties/{side}Acct/Id/Othr/Id"]
+        paths += [f"RltdAgts/{side}Agt/FinInstnId/BIC", f"RltdAgts/{side}Agt/FinInstnId/BICFI"]
+    return " ".join(paths)
+
+
+_ENTRY_WALK = _walk(
+    "NtryRef Amt CdtDbtInd RvslInd Sts/Cd Sts/Prtry AcctSvcrRef AddtlNtryInf NtryDtls* "
+    "BkTxCd/Domn/Cd BkTxCd/Domn/Fmly/Cd BkTxCd/Domn/Fmly/SubFmlyCd BkTxCd/Prtry/Cd BkTxCd/Prtry/Issr "
+    + _dates("BookgDt", "ValDt")
 )
-_STRD_WALK = _walk({"RfrdDocAmt", "CdtrRefInf", "CdtrRefInf/Tp", "CdtrRefInf/Tp/CdOrPrtry"}, {"RfrdDocInf"})
-_DOC_WALK = _walk({"Tp", "Tp/CdOrPrtry"}, set())
-_BALANCE_WALK = _walk({"Tp", "Tp/CdOrPrtry", "Dt"}, set())
+_DETAILS_WALK = _walk("Btch/MsgId Btch/PmtInfId Btch/NbOfTxs Btch/TtlAmt Btch/CdtDbtInd TxDtls*")
+_TX_WALK = _walk(
+    "Refs/EndToEndId Refs/InstrId Refs/PmtInfId Refs/MsgId Refs/AcctSvcrRef Refs/TxId Refs/UETR "
+    "Amt CdtDbtInd AmtDtls/TxAmt/Amt AmtDtls/InstdAmt/Amt AmtDtls/InstdAmt/CcyXchg/XchgRate "
+    "Chrgs* RmtInf/Ustrd* RmtInf/Strd* RltdDts/IntrBkSttlmDt RtrInf/Rsn/Cd AddtlTxInf " + _parties()
+)
+_STRD_WALK = _walk(
+    "RfrdDocInf* RfrdDocAmt/RmtdAmt RfrdDocAmt/DuePyblAmt RfrdDocAmt/CdtNoteAmt "
+    "CdtrRefInf/Ref CdtrRefInf/Tp/CdOrPrtry/Cd CdtrRefInf/Tp/CdOrPrtry/Prtry CdtrRefInf/Tp/Issr"
+)
+_DOC_WALK = _walk("Nb RltdDt Tp/CdOrPrtry/Cd Tp/CdOrPrtry/Prtry")
+_BALANCE_WALK = _walk("Tp/CdOrPrtry/Cd Tp/CdOrPrtry/Prtry Amt CdtDbtInd " + _dates("Dt"))
 
 
-def _flatten(el: etree._Element, walk: tuple[frozenset[str], frozenset[str]]) -> dict:
-    """{"A/B/C": element} for the first element at each path below `el`, descending only
-    into `walk[0]`; paths in `walk[1]` map to lists of every occurrence."""
+_UNSEEN = object()
+
+
+def _learn_tag(rules: dict, tag: object) -> tuple | None:
+    if not isinstance(tag, str):
+        return None  # comment or processing instruction (its tag is a function: hashable)
+    rule = rules.get(tag[tag.find("}") + 1 :])
+    if len(rules) < 500:  # bounded, whatever names a hostile file invents
+        rules[tag] = rule
+    return rule
+
+
+def _flatten(el: etree._Element, walk: dict) -> dict:
+    """{"A/B/C": element} for the first element at each path of `walk` below `el` (containers
+    on the way included); repeating paths map to lists. Elements off the walk are skipped
+    without a look inside."""
     out: dict = {}
-    descend, repeat = walk
-    stack = [(el, "")]
+    stack = [(el, walk)]
     while stack:
-        node, prefix = stack.pop()
+        node, rules = stack.pop()
         for child in node:
-            tag = child.tag
-            name = _LOCAL_NAMES.get(tag)  # type: ignore[call-overload]
-            if name is None:
-                if not isinstance(tag, str):
-                    continue  # comment or processing instruction
-                name = _LOCAL_NAMES[tag] = tag[tag.find("}") + 1 :]
-            key = prefix + name if prefix else name
-            if key in repeat:
+            # Rules are also cached under the full "{namespace}Name" tag: one lookup per element.
+            rule = rules.get(child.tag, _UNSEEN)
+            if rule is _UNSEEN:
+                rule = _learn_tag(rules, child.tag)
+            if rule is None:
+                continue
+            key, repeat, sub = rule
+            if repeat:
                 out.setdefault(key, []).append(child)
             elif key not in out:
                 out[key] = child
-                if key in descend:
-                    stack.append((child, key + "/"))
+                if sub is not None:
+                    stack.append((child, sub))
     return out
 
 

@@ -243,20 +243,28 @@ class Entry:
     def problems(self) -> tuple[str, ...]:
         """Batch and transaction sums that disagree with the entry; reported, never fixed."""
         problems: list[str] = []
+        several = len(self.details) > 1
+        entry_sum: Decimal | None = Decimal(0)
+        count = 0
         for n, d in enumerate(self.details, 1):
-            where = f"NtryDtls[{n}]" if len(self.details) > 1 else "NtryDtls"
             amounts = [tx.amount for tx in d.transactions]
-            if d.batch is not None and d.transactions:
-                count = d.batch.number_of_transactions
-                if count is not None and count != len(d.transactions):
-                    problems.append(f"{where}/Btch/NbOfTxs is {count} but {len(d.transactions)} TxDtls follow")
+            known = None not in amounts
+            detail_sum = sum(amounts) if known else None  # type: ignore[arg-type]
+            count += len(amounts)
+            if entry_sum is not None:
+                entry_sum = entry_sum + detail_sum if detail_sum is not None else None
+            if any(tx.currency not in (None, self.currency) for tx in d.transactions):
+                entry_sum = None  # foreign-currency amounts do not add up to the entry
+            if d.batch is not None and amounts:
+                where = f"NtryDtls[{n}]" if several else "NtryDtls"
+                expected = d.batch.number_of_transactions
+                if expected is not None and expected != len(amounts):
+                    problems.append(f"{where}/Btch/NbOfTxs is {expected} but {len(amounts)} TxDtls follow")
                 total = d.batch.total_amount
-                if total is not None and None not in amounts and total != sum(amounts):  # type: ignore[arg-type]
-                    problems.append(f"{where}/Btch/TtlAmt is {total} but the TxDtls add up to {sum(amounts)}")  # type: ignore[arg-type]
-        amounts = [tx.amount for tx in self.transactions]
-        same_currency = all(tx.currency in (None, self.currency) for tx in self.transactions)
-        if amounts and None not in amounts and same_currency and sum(amounts) != self.amount:  # type: ignore[arg-type]
-            problems.append(f"Amt is {self.amount} but the TxDtls add up to {sum(amounts)}")  # type: ignore[arg-type]
+                if total is not None and detail_sum is not None and total != detail_sum:
+                    problems.append(f"{where}/Btch/TtlAmt is {total} but the TxDtls add up to {detail_sum}")
+        if count and entry_sum is not None and entry_sum != self.amount:
+            problems.append(f"Amt is {self.amount} but the TxDtls add up to {entry_sum}")
         return tuple(problems)
 
 
