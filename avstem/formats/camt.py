@@ -79,7 +79,7 @@ CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)  # ISO 4217
 
 _MESSAGE_ID = re.compile(r"\b([a-z]{4}\.\d{3}\.\d{3}\.\d{2})\b")
 _CONTAINER = re.compile(rb"<(?:[\w.-]+:)?(BkToCstmrAcctRpt|BkToCstmrStmt|BkToCstmrDbtCdtNtfctn)[\s>/]")
-_AMOUNT = re.compile(r"(?:\d+(?:\.\d{0,5})?|\.\d{1,5})")
+_AMOUNT = re.compile(r"\+?(?:\d+(?:\.\d{0,5})?|\.\d{1,5})")  # xs:decimal, unsigned, <= 5 decimals
 _TAGS = ("{*}Document", "{*}GrpHdr", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry", *(f"{{*}}{m}" for m in MESSAGES))
 _SIGN = {"CRDT": 1, "DBIT": -1}
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
@@ -125,8 +125,8 @@ def read(source: Source) -> Document:
 
 
 def stream(source: Source) -> CamtStream:
-    """Open a camt file for streaming; reads up to the group header at once, so a wrong message
-    type or malformed start fails here."""
+    """Open a camt file for streaming. It reads at once up to the first statement's header (past
+    the group header), so a wrong message type or a malformed start fails here."""
     return CamtStream(source)
 
 
@@ -313,8 +313,9 @@ class _Parser:
         owner = self.owner
         kind = MESSAGES[name]
         ns = namespace(el.tag)
-        if not owner.format_id:
-            owner.format_id = kind
+        if not owner.format_id:  # nothing sniffed (a stream that cannot seek): ask the namespace
+            match = _MESSAGE_ID.search(ns)
+            owner.format_id = match.group(1) if match else kind
         if owner.format_id[:8] != kind:
             raise UnsupportedMessage(
                 f"the namespace says {owner.format_id} but the message element is <{name}> ({kind})",

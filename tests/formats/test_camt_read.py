@@ -3,6 +3,7 @@ the streaming API."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -264,3 +265,17 @@ def test_entry_without_transactions_has_no_batch_checks():
     stmt = read(camt053(statement(body))).statements[0]
     assert stmt.consistency.batches is None and stmt.consistency.consistent is True
     assert stmt.closing_booked.amount == Decimal("-1.00")
+
+
+def test_unseekable_stream_takes_the_version_from_the_namespace():
+    class Unseekable(io.BytesIO):
+        def seekable(self) -> bool:
+            return False
+
+    doc = read(Unseekable(STATEMENT_08.read_bytes()))
+    assert doc.format_id == "camt.053.001.08" and len(doc.statements[0].entries) == 3
+
+
+def test_plus_sign_and_bare_point_amounts_are_decimals():
+    doc = read(camt053(statement(entry("+12.50") + entry(".5"))))
+    assert [e.amount for e in doc.statements[0].entries] == [Decimal("12.50"), Decimal("0.5")]
