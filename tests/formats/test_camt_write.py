@@ -289,7 +289,7 @@ def documents(draw) -> Document:
 # -- properties -------------------------------------------------------------------------------
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(documents())
 def test_write_validate_read_round_trip(camt_schema, doc):
     data = to_bytes(doc)
