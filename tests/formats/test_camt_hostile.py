@@ -104,6 +104,18 @@ def test_billion_laughs_is_refused_without_expansion():
     assert "lollol" not in str(info.value)
 
 
+def test_billion_laughs_in_an_attribute_is_refused_before_any_event():
+    # Attribute values are expanded while the root tag is parsed, before our DTD check can
+    # run; libxml2's amplification limit (kept on despite huge_tree) must stop it.
+    xml = camt053(statement(entry()), prolog=f"<!DOCTYPE Document [{BILLION_LAUGHS}]>\n").replace(
+        b"<Document ", b'<Document a="&lol9;" '
+    )
+    started = time.perf_counter()
+    with pytest.raises(MalformedFile, match="amplification|DOCTYPE"):
+        read(xml)
+    assert time.perf_counter() - started < 2
+
+
 def test_external_file_entity_is_never_read(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET-4711")
