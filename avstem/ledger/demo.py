@@ -121,6 +121,7 @@ def _bakery(user, company, today: datetime.date) -> None:
 
     month = datetime.date(start.year, start.month, 1)
     supplier_number = 1000
+    invoices_made = 0
     while month <= today:
         # customer invoices: 14-20 a month, on weekdays
         for _ in range(rng.randint(14, 20)):
@@ -133,7 +134,9 @@ def _bakery(user, company, today: datetime.date) -> None:
                 quantity = Decimal(1) if price > 100000 else Decimal(rng.randint(2, 30))
                 lines.append(invoicing.InvoiceLineInput(product, quantity, price, account=account, vat_code=code))
             invoice = invoicing.create_invoice(user, company, customer=customer, invoice_date=day, lines=lines, post=True, job=JOB)
-            _maybe_paid(user, company, rng, invoice, today)
+            invoices_made += 1
+            # the third invoice is paid in part and the fifth paid too much, whatever the dice say
+            _maybe_paid(user, company, rng, invoice, today, force={3: "partly", 5: "too_much"}.get(invoices_made))
         # supplier invoices
         for supplier, code, (low, high), per_month in suppliers:
             for n in range(per_month):
@@ -176,13 +179,15 @@ def _supplier_kid(rng: random.Random, number: int) -> str:
     return KID.create(payload, "MOD10" if rng.random() < 0.6 else "MOD11").value
 
 
-def _maybe_paid(user, company, rng: random.Random, invoice, today: datetime.date) -> None:
+def _maybe_paid(user, company, rng: random.Random, invoice, today: datetime.date, force: str | None = None) -> None:
     """Most invoices are paid around the due date; some late, some partly, one in fifty too
     much; the newest are still open and some old ones overdue."""
     item = invoicing.open_item_of(invoice)
     roll = rng.random()
     pay_day = invoice.due_date + datetime.timedelta(days=rng.randint(-6, 12) if roll < 0.8 else rng.randint(20, 60))
-    if pay_day > today or roll > 0.93:
+    if force:
+        roll, pay_day = (0.01 if force == "partly" else 0.06), invoice.due_date
+    if pay_day > today or roll > 0.95:
         return  # open (not due yet) or overdue
     gross = invoice.gross_amount
     if roll < 0.05:

@@ -252,6 +252,12 @@ class QuantityField(forms.CharField):
             return text.replace(".", ",")
         return value
 
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
 
 class InvoiceLineForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200)

@@ -56,7 +56,7 @@ from .models import (
 from .money import format_amount, round_half_up
 from .periods import add_days
 from .posting import Line, NewVoucher, post_voucher, take_numbers
-from .subledger import settle, subledger_account
+from .subledger import number_message, settle, subledger_account
 
 INVOICE_FIELDS = ("customer", "invoice_date", "due_date", "reference", "note")
 SUPPLIER_INVOICE_FIELDS = (
@@ -414,7 +414,7 @@ def _clean_supplier_invoice(company, fields: dict, instance: SupplierInvoice | N
             creditor = (bank_numbers.validate_account_number(creditor) if creditor[:1].isdigit()
                         else bank_numbers.validate_iban(creditor))
         except InvalidNumber as exc:
-            problems.append(_("Pay-to account: %(problem)s") % {"problem": exc.message_nb})
+            problems.append(_("Pay-to account: %(problem)s") % {"problem": number_message(exc)})
     clean["creditor_account"] = creditor
     duplicates = SupplierInvoice.objects.filter(company=company, supplier=supplier, supplier_invoice_number=number).exclude(
         voucher__reversed_by__isnull=False

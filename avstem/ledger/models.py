@@ -244,12 +244,14 @@ class Voucher(ImmutableModel):
 
 class Posting(ImmutableModel):
     """One line of a posted voucher. `company` and `date` repeat the voucher's so that the
-    balance of an account on a date is one index range scan: (company, account, date, amount)."""
+    balance of an account on a date is one index range scan: (account, date, amount), which
+    also covers the sum (an account belongs to one company, so it leads the index)."""
 
-    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+", db_index=False)
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="postings")
     line = models.PositiveSmallIntegerField()
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    # No index of its own: the balance index below starts with the account.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings", db_index=False)
     date = models.DateField()
     amount = models.BigIntegerField(help_text="øre; debit positive, credit negative")
     description = models.CharField(max_length=200, blank=True)
@@ -272,7 +274,10 @@ class Posting(ImmutableModel):
     class Meta:
         ordering = ["voucher_id", "line"]
         constraints = [models.UniqueConstraint(fields=["voucher", "line"], name="ledger_posting_line_unique")]
-        indexes = [models.Index(fields=["company", "account", "date", "amount"], name="ledger_posting_balance")]
+        indexes = [
+            models.Index(fields=["account", "date", "amount"], name="ledger_posting_balance"),
+            models.Index(fields=["company", "date"], name="ledger_posting_company_date"),
+        ]
         verbose_name = _("posting")
         verbose_name_plural = _("postings")
 

@@ -25,10 +25,13 @@ from .periods import fiscal_year, fiscal_year_start
 def balance(company, account: Account | str, on_date: datetime.date) -> int:
     """The balance (øre, debit positive) of one account at the end of `on_date`."""
     if isinstance(account, Account):
+        if account.company_id != company.pk:
+            raise ValueError("the account belongs to another company")
+        # The account implies the company: filtering on it alone keeps the query on the balance index.
         filters = {"account": account}
     else:
-        filters = {"account__number": str(account), "account__company": company}
-    return Posting.objects.filter(company=company, date__lte=on_date, **filters).aggregate(s=Sum("amount"))["s"] or 0
+        filters = {"account__company": company, "account__number": str(account)}
+    return Posting.objects.filter(date__lte=on_date, **filters).aggregate(s=Sum("amount"))["s"] or 0
 
 
 def balances(company, on_date: datetime.date, numbers: list[str] | None = None) -> dict[str, int]:

@@ -43,7 +43,8 @@ FIRST_NUMBER = {Customer: 10000, Supplier: 20000}
 # --- Customers and suppliers ------------------------------------------------------------------
 
 
-def _message(exc: InvalidNumber) -> str:
+def number_message(exc: InvalidNumber) -> str:
+    """The validator's form message in the active language."""
     from django.utils.translation import get_language
 
     return exc.message_en if (get_language() or "nb").startswith("en") else exc.message_nb
@@ -64,7 +65,7 @@ def _clean_party_fields(model, fields: dict) -> dict:
             if clean.get("bic"):
                 clean["bic"] = bank_numbers.validate_bic(clean["bic"])
     except InvalidNumber as exc:
-        raise LedgerError(_message(exc)) from None
+        raise LedgerError(number_message(exc)) from None
     if "name" in clean:
         clean["name"] = (clean["name"] or "").strip()
         if not clean["name"]:
@@ -138,9 +139,9 @@ def update_supplier(actor, supplier: Supplier, **fields) -> Supplier:
 
 def subledger_account(company, kind: str) -> Account:
     """The customer (1500) or supplier (2400) account of the company."""
-    accounts = Account.objects.filter(company=company, subledger=kind).order_by("number")
     preferred = "1500" if kind == "customer" else "2400"
-    account = accounts.filter(number=preferred).first() or accounts.first()
+    accounts = list(Account.objects.filter(company=company, subledger=kind).order_by("number"))
+    account = next((a for a in accounts if a.number == preferred), accounts[0] if accounts else None)
     if account is None:
         raise LedgerError(_("The company has no %(kind)s account.") % {"kind": kind})
     return account
@@ -174,6 +175,8 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
     The items are locked, so two settlements of the same invoice cannot both succeed.
     """
     payment_item = _open_item_of(payment)
+    if payment_item.remaining == 0:
+        raise LedgerError(_("%(item)s is already settled in full.") % {"item": payment_item.label})
     if not allocations:
         raise LedgerError(_("Choose at least one open item to settle."))
     ids = [payment_item.pk] + [item.pk for item, _amount in allocations]

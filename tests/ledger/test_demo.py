@@ -1,0 +1,49 @@
+"""The demo company's ledger: deterministic, idempotent, with paid, open, overdue, partly paid and
+over-paid invoices, supplier invoices to pay, and books that balance."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F
+
+from avstem.ledger import reports
+from avstem.ledger.demo import ensure_ledger_demo
+from avstem.ledger.models import Customer, Invoice, OpenItem, Supplier, SupplierInvoice, Voucher
+
+TODAY = datetime.date(2025, 3, 20)  # a short year keeps the test quick; the real demo runs to today
+
+
+def fingerprint(company):
+    return (
+        list(Customer.objects.filter(company=company).values_list("number", "name", "org_number")),
+        list(Supplier.objects.filter(company=company).values_list("number", "name", "bank_account")),
+        list(Invoice.objects.filter(company=company).order_by("number").values_list("number", "invoice_date", "gross_amount", "kid")),
+        list(SupplierInvoice.objects.filter(company=company).order_by("id").values_list("supplier_invoice_number", "gross_amount", "kid")),
+        list(OpenItem.objects.filter(company=company).order_by("id").values_list("amount", "remaining")),
+    )
+
+
+def test_demo_ledger(tenant_a, tenant_b):
+    company = tenant_a.company
+    ensure_ledger_demo(tenant_a.owner, [company], today=TODAY)
+    first = fingerprint(company)
+    vouchers = Voucher.objects.filter(company=company).count()
+    ensure_ledger_demo(tenant_a.owner, [company], today=TODAY)
+    assert fingerprint(company) == first and Voucher.objects.filter(company=company).count() == vouchers  # idempotent
+
+    ensure_ledger_demo(tenant_b.owner, [tenant_b.company], today=TODAY)
+    assert fingerprint(tenant_b.company) == first  # deterministic
+
+    receivables = OpenItem.objects.filter(company=company, customer__isnull=False, invoice__kind="invoice")
+    assert receivables.filter(remaining=0).count() > 10                                   # paid
+    assert receivables.filter(remaining__gt=0, due_date__gte=TODAY).exists()              # open, not due
+    assert receivables.filter(remaining__gt=0, due_date__lt=TODAY).exists()               # overdue
+    assert receivables.filter(remaining__gt=0).exclude(remaining=F("amount")).exists()    # partly paid
+    assert OpenItem.objects.filter(company=company, customer__isnull=False, invoice__isnull=True, remaining__lt=0).exists()  # over-paid
+    assert Invoice.objects.filter(company=company, kind="credit_note").exists()
+    assert OpenItem.objects.filter(company=company, supplier__isnull=False, remaining__lt=0).exists()  # bills to pay
+    assert Invoice.objects.filter(company=company).exclude(kid="").count() == Invoice.objects.filter(company=company, kind="invoice").count()
+    totals = reports.trial_balance(company, datetime.date(2025, 1, 1), TODAY).totals
+    assert totals.opening == totals.closing == 0
+    assert reports.balance(company, "1920", TODAY) > 0
