@@ -59,6 +59,7 @@ def permission_denied(request, exc):
 
 def _register_routers() -> None:
     from avstem.audit.api import router as audit_router
+    from avstem.banking.api import router as banking_router
     from avstem.companies.api import router as companies_router
     from avstem.ledger.api import router as ledger_router
     from avstem.users.api import router as users_router
@@ -67,6 +68,7 @@ def _register_routers() -> None:
     api.add_router("/companies", companies_router)
     api.add_router("/companies", audit_router)
     api.add_router("/companies", ledger_router)
+    api.add_router("/", banking_router)
 
 
 _register_routers()

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "avstem.users",
     "avstem.companies",
     "avstem.audit",
+    "avstem.banking",
     "avstem.ledger",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -101,4 +101,30 @@ NB = {
     "Invalid date (example of a valid date 31.12.2016).": "Ugyldig dato (eksempel på gyldig dato 31.12.2016).",
     "Change password": "Bytt passord",
     "Invoices": "Fakturaer", "Accounting": "Regnskap",
+    # banking
+    "Banking": "Bank", "Operating account": "Driftskonto", "Tax withholding account": "Skattetrekkskonto",
+    "Payroll account": "Lønnskonto", "Currency account": "Valutakonto", "nickname": "kallenavn", "type": "type",
+    "account number": "kontonummer", "bank": "bank", "currency": "valuta", "GL account": "Hovedbokskonto",
+    "default operating account": "standard driftskonto", "active": "aktiv", "bank account": "bankkonto",
+    "bank accounts": "bankkontoer", "Choose one of the company's own GL accounts.": "Velg en av selskapets egne hovedbokskontoer.",
+    "GL account %(gl)s is inactive.": "Hovedbokskonto %(gl)s er inaktiv.",
+    "GL account %(gl)s is already used by the bank account %(other)s. Two bank accounts on one GL account would mix their lines in the books and make reconciliation impossible.":
+        "Hovedbokskonto %(gl)s brukes allerede av bankkontoen %(other)s. To bankkontoer på samme hovedbokskonto blander føringene i regnskapet og gjør bankavstemming umulig.",
+    "This account number is already registered.": "Dette kontonummeret er allerede registrert.",
+    "Only an active operating account can be the default operating account.":
+        "Bare en aktiv driftskonto kan være standard driftskonto.",
+    "Another change to the bank accounts came first. Try again.": "En annen endring av bankkontoene kom først. Prøv igjen.",
+    "The company runs payroll, so it needs an active tax withholding account (usually GL 1950).":
+        "Selskapet kjører lønn og må derfor ha en aktiv skattetrekkskonto (vanligvis hovedbokskonto 1950).",
+    "Nickname": "Kallenavn", "For your own use, e.g. “Drift DNB”.": "Til eget bruk, f.eks. «Drift DNB».", "Type": "Type",
+    "Account number": "Kontonummer", "11 digits. The bank, BIC and IBAN are filled in from it.":
+        "11 siffer. Bank, BIC og IBAN fylles ut automatisk.",
+    "Currency": "Valuta", "Default operating account (used for payments)": "Standard driftskonto (brukes til betalinger)",
+    "Active": "Aktiv", "Usually 1920 for the operating account and 1950 for tax withholding.":
+        "Vanligvis 1920 for driftskonto og 1950 for skattetrekkskonto.",
+    "Only a currency account can have another currency than NOK.": "Bare en valutakonto kan ha annen valuta enn NOK.",
+    "The bank account was saved.": "Bankkontoen er lagret.", "Bank accounts": "Bankkontoer", "Bank": "Bank",
+    "Default": "Standard", "Inactive": "Inaktiv", "No bank accounts yet. Add the company's operating account first.":
+        "Ingen bankkontoer ennå. Legg inn selskapets driftskonto først.", "Add bank account": "Legg til bankkonto",
+    "New bank account": "Ny bankkonto", "Unknown bank": "Ukjent bank",
 }

@@ -15,7 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from avstem.api import api
 from tests.conftest import SECRET_B, enable_totp, login_verified
+from tests.banking import objects as banking_objects
 from tests.ledger.objects import OBJECT_PARAMETERS, ledger_state, make_ledger_objects
+
+# Each context's test objects: (make B's objects, fingerprint of B's state, URL parameters).
+CONTEXTS = [
+    (make_ledger_objects, ledger_state, OBJECT_PARAMETERS),
+    (banking_objects.make_objects, banking_objects.state, banking_objects.OBJECT_PARAMETERS),
+]
 
 # URL parameter -> how to find company B's object for it.
 OBJECTS_OF_B = {
@@ -29,8 +36,9 @@ def _object_of_b(key: str):
     return lambda b: b.objects[key].pk
 
 
-# The ledger's objects (accounts, vouchers, invoices, ...), made by make_ledger_objects.
-OBJECTS_OF_B.update({name: _object_of_b(key) for name, key in OBJECT_PARAMETERS.items()})
+# The contexts' objects (accounts, vouchers, invoices, bank accounts, ...).
+for _make, _state, parameters in CONTEXTS:
+    OBJECTS_OF_B.update({name: _object_of_b(key) for name, key in parameters.items()})
 
 
 def walk(patterns, prefix=""):
@@ -41,15 +49,24 @@ def walk(patterns, prefix=""):
             yield prefix + str(p.pattern), p
 
 
-def fill(route: str, tenant) -> str | None:
-    """Turn a route like c/<int:company_id>/x/ into a path using B's objects."""
-    if route.startswith("^"):
-        return None  # regex routes are Django's own (static, i18n, ninja docs): no ids of ours
-    def sub(match):
-        name = match.group(2)
-        assert name in OBJECTS_OF_B, f"URL parameter <{name}> in {route!r}: add it to OBJECTS_OF_B"
-        return str(OBJECTS_OF_B[name](tenant))
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+def object_id(name: str, route: str, b, own_company=None) -> str:
+    """B's object for a URL parameter; with `own_company`, the company itself is the caller's."""
+    if own_company is not None and name == "company_id":
+        return str(own_company.pk)
+    assert name in OBJECTS_OF_B, f"URL parameter <{name}> in {route!r}: add it to OBJECTS_OF_B"
+    return str(OBJECTS_OF_B[name](b))
+
+
+def variants(route: str, parameter: str, b, a) -> list[str]:
+    """The route filled with B's ids; and, when it takes an object besides the company, with the
+    caller's own company and B's object (the classic hole: a lookup without a company filter)."""
+    names = re.findall(parameter, route)
+    fills = [None] + ([a.company] if "company_id" in names and len(names) > 1 else [])
+    return [re.sub(parameter, lambda m: object_id(m.group(m.lastindex), route, b, own), route) for own in fills]
+
+
+PAGE_PARAMETER = r"<(?:\w+:)?(\w+)>"
+API_PARAMETER = r"\{(\w+)\}"
 
 
 def b_state(b):
@@ -63,7 +80,7 @@ def b_state(b):
         tuple(b.company.memberships.values_list("user_id", "role").order_by("user_id")),
         tuple(ApiToken.objects.filter(user=b.owner).values_list("pk", "revoked_at")),
         AuditEntry.objects.filter(company=b.company).count(),
-        ledger_state(b),
+        tuple(state(b) for _make, state, _parameters in CONTEXTS),
     )
 
 
@@ -72,7 +89,8 @@ def world(client, tenant_a, tenant_b):
     from avstem.users.services import create_token
 
     tenant_b.objects["token"], _ = create_token(tenant_b.owner, "B's token", two_factor=True)
-    make_ledger_objects(tenant_b)
+    for make, _state, _parameters in CONTEXTS:
+        make(tenant_b)
     _, next_code = enable_totp(tenant_a.owner)
     login_verified(client, tenant_a.owner, next_code)
     return tenant_a, tenant_b
@@ -85,14 +103,11 @@ def test_every_page_refuses_company_b(client, world):
     assert len(routes) > 10
     checked = 0
     for route, pattern in routes:
-        path = fill(route, b)
-        if path is None or path.startswith("/api/"):
-            continue
-        if pattern.name == "logout":
-            continue  # would end the session the walk runs in
+        if route.startswith("^") or route.startswith("api/") or pattern.name == "logout":
+            continue  # Django's own regex routes (static, i18n, docs); the API below; logout ends the walk
         if "company_id" in route:
             assert getattr(pattern.callback, "company_scoped", False), f"{route} is not wrapped in company_view"
-        for method in ("get", "post"):
+        for path, method in ((f"/{p}", m) for p in variants(route, PAGE_PARAMETER, b, a) for m in ("get", "post")):
             response = getattr(client, method)(path, {"name": "Overtatt", "role": "owner", "email": a.owner.email})
             body = response.content.decode(errors="replace")
             assert SECRET_B not in body, f"{method.upper()} {path} shows company B"
@@ -113,8 +128,7 @@ def test_every_api_operation_refuses_company_b(client, world):
     schema = api.get_openapi_schema()
     operations = 0
     for route, methods in schema["paths"].items():
-        for method in methods:
-            path = re.sub(r"\{(\w+)\}", lambda m: str(OBJECTS_OF_B[m.group(1)](b)), route)
+        for path, method in ((p, m) for p in variants(route, API_PARAMETER, b, a) for m in methods):
             call = getattr(client, method.lower())
             payload = {"name": "Overtatt", "role": "owner", "email": a.owner.email, "org_number": "923456783"}
             if method.lower() in ("post", "patch", "put"):
