@@ -10,6 +10,7 @@ import sys
 COMMAND_MODULES = [
     "avstem.commands.web",
     "avstem.formats.cli",
+    "avstem.sandbox_bank.cli",
 ]
 
 
