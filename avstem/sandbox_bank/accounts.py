@@ -325,12 +325,14 @@ def booked_balance(conn: sqlite3.Connection, account: sqlite3.Row, before: dt.da
 
 
 def pending_debits(conn: sqlite3.Connection, account: sqlite3.Row, through: dt.date | None = None) -> int:
-    sql = "SELECT coalesce(sum(amount), 0) FROM entries WHERE account_id = ? AND status = 'PDNG' AND amount < 0"
-    args: list = [account["id"]]
-    if through is not None:
-        sql += " AND transaction_date <= ?"
-        args.append(through.isoformat())
-    return int(conn.execute(sql, args).fetchone()[0])
+    """Debits held but not booked (now, or at the end of `through`: made by then, booked later)."""
+    if through is None:
+        sql = "SELECT coalesce(sum(amount), 0) FROM entries WHERE account_id = ? AND status = 'PDNG' AND amount < 0"
+        return int(conn.execute(sql, (account["id"],)).fetchone()[0])
+    day = through.isoformat()
+    sql = ("SELECT coalesce(sum(amount), 0) FROM entries WHERE account_id = ? AND amount < 0 AND transaction_date <= ? "
+           "AND (status = 'PDNG' OR booking_date > ?)")
+    return int(conn.execute(sql, (account["id"], day, day)).fetchone()[0])
 
 
 def available_balance(conn: sqlite3.Connection, account: sqlite3.Row) -> int:
@@ -350,13 +352,15 @@ def daily_balances(conn: sqlite3.Connection, account: sqlite3.Row, first: dt.dat
     moves = dict(conn.execute(
         "SELECT day, sum(amount) FROM entries WHERE account_id = ? AND status = 'BOOK' AND day BETWEEN ? AND ? "
         "GROUP BY day", (account["id"], first.isoformat(), last.isoformat())).fetchall())
-    pending = conn.execute(
-        "SELECT transaction_date, amount FROM entries WHERE account_id = ? AND status = 'PDNG' AND amount < 0",
-        (account["id"],)).fetchall()
+    held_rows = conn.execute(
+        "SELECT transaction_date, booking_date, amount FROM entries WHERE account_id = ? AND amount < 0 "
+        "AND (status = 'PDNG' OR booking_date > transaction_date) AND transaction_date <= ?",
+        (account["id"], last.isoformat())).fetchall()
     result = []
     for day in business_days_in_range(first, last):
         closing = opening + int(moves.get(day.isoformat(), 0))
-        held = sum(int(p[1]) for p in pending if p[0] <= day.isoformat())
+        iso = day.isoformat()
+        held = sum(int(h[2]) for h in held_rows if h[0] <= iso and (h[1] is None or h[1] > iso))
         result.append({
             "date": day, "opening_booked": kroner(opening), "closing_booked": kroner(closing),
             "available": kroner(closing + held + int(account["credit_limit"])),

@@ -59,6 +59,7 @@ def advance(store: Store, *, days: object = None, to: object = None, now: dt.dat
             closed.append(day)
             day = next_business_day(day)
         set_meta(conn, "bank_day", target.isoformat())
+        booked += book_pending(conn, target)  # what was due to book on the new day books as it opens
     work.apply()
     return {"bank_day": target, "closed_days": closed, "mailbox_files_read": received,
             "payments_with_new_status": executed, "pending_booked": booked, "files_written": work.names}
