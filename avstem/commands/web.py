@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -50,6 +51,16 @@ def start_worker_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "avstem.cli", "worker"], env=os.environ.copy())
 
 
+def start_sandbox_bank_process(host: str, port: int) -> subprocess.Popen:
+    """The sandbox bank as a child process, its data beside the demo's, seeded with the demo
+    companies; the admin key is shared through the environment with the web app."""
+    os.environ.setdefault("AVSTEM_SANDBOX_ADMIN_KEY", secrets.token_urlsafe(18))
+    os.environ.setdefault("AVSTEM_SANDBOX_BANK_URL", f"http://{host}:{port}")
+    data = os.path.join(os.environ.get("AVSTEM_DATA_DIR", "var"), "sandbox-bank")
+    command = ["sandbox-bank", "--host", host, "--port", str(port), "--data", data, "--demo", "--quiet"]
+    return subprocess.Popen([sys.executable, "-m", "avstem.cli", *command], env=os.environ.copy())
+
+
 def cmd_demo(args) -> int:
     setup_django()
     migrate()
@@ -63,6 +74,7 @@ def cmd_demo(args) -> int:
                 "",
                 f"  Avstem demo: {url}",
                 f"  Log in as {DEMO_EMAIL} with password {DEMO_PASSWORD}",
+                f"  Sandbox bank: http://{args.host}:{args.bank_port}/",
                 f"  Data: {os.environ.get('AVSTEM_DATA_DIR', 'var')}/   Stop with Ctrl+C",
                 "",
             ]
@@ -72,6 +84,7 @@ def cmd_demo(args) -> int:
     # SIGTERM (from a service manager or a test) must stop the children too, not orphan them.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     children = [] if args.no_worker else [start_worker_process()]
+    children.append(start_sandbox_bank_process(args.host, args.bank_port))
     if not args.no_open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     try:
@@ -147,6 +160,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--no-open", action="store_true", help="do not open a web browser")
     p.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    p.add_argument("--bank-port", type=int, default=8700, help="port of the sandbox bank (default 8700)")
     p.set_defaults(func=cmd_demo)
 
     p = subparsers.add_parser("worker", help="run the task worker (django-tasks database backend)")

@@ -96,7 +96,8 @@ def test_demo_starts_the_web_app_and_a_worker_and_stops_them_together(tmp_path):
     port = free_port()
     env = {**os.environ, "AVSTEM_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    demo = subprocess.Popen([AVSTEM, "demo", "--no-open", "--port", str(port)], env=env,
+    bank_port = free_port()
+    demo = subprocess.Popen([AVSTEM, "demo", "--no-open", "--port", str(port), "--bank-port", str(bank_port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         first_line = ""
@@ -110,10 +111,18 @@ def test_demo_starts_the_web_app_and_a_worker_and_stops_them_together(tmp_path):
                 break
             except OSError:
                 time.sleep(0.3)
+        for _ in range(100):  # the sandbox bank, seeded with the demo companies
+            try:
+                bank = urllib.request.urlopen(f"http://127.0.0.1:{bank_port}/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert "Fjellbekk Bakeri AS" in bank and "Nordlys Konsult AS" in bank
         children = subprocess.run(["pgrep", "-P", str(demo.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 1  # the task worker
+        assert len(children) == 2  # the task worker and the sandbox bank
     finally:
         demo.terminate()
         demo.wait(timeout=20)
     time.sleep(0.5)
-    assert subprocess.run(["ps", "-p", children[0]], capture_output=True).returncode != 0, "worker left running"
+    for child in children:
+        assert subprocess.run(["ps", "-p", child], capture_output=True).returncode != 0, "child left running"
