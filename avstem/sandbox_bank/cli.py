@@ -73,7 +73,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.data is not None:
         from avstem.sandbox_bank.store import Store
 
-        generator.store_result(Store(args.data), result)
+        generator.store_result(Store(args.data, start_day=result.start), result)  # a new bank starts with the traffic
     if args.out is not None:
         generator.write_files(result, Path(args.out))
     if args.truth is not None:
