@@ -5,6 +5,12 @@ DATABASE_URL       e.g. postgres://postgres@127.0.0.1:5432/avstem (default: SQLi
 AVSTEM_SECRET_KEY  Django's secret key (default: generated once into the data dir)
 AVSTEM_DEBUG       "1" for Django's debug pages (never in production)
 AVSTEM_ALLOWED_HOSTS  comma-separated host names (default: localhost only)
+AVSTEM_ENCRYPTION_KEY  Fernet key(s) for secrets at rest, comma-separated, newest first
+                   (default: generated once into the data dir)
+AVSTEM_BANK_API_URL    the bank API (default: the sandbox bank, http://127.0.0.1:8700)
+AVSTEM_BANK_MAILBOX_DIR  file-exchange mailboxes (default: the sandbox bank's, DATA_DIR/sandbox-bank/mailbox)
+AVSTEM_SANDBOX_ADMIN_KEY  lets the program order file-exchange agreements at the sandbox bank
+AVSTEM_BANK_SYNC_TIME  when the daily bank sync runs, Europe/Oslo (default 06:00)
 """
 
 from __future__ import annotations
@@ -32,6 +38,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _encryption_keys() -> list[str]:
+    """Fernet keys for secrets at rest (bank tokens). The first encrypts; all decrypt (rotation)."""
+    if keys := os.environ.get("AVSTEM_ENCRYPTION_KEY"):
+        return [k.strip() for k in keys.split(",") if k.strip()]
+    path = DATA_DIR / "encryption_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+ENCRYPTION_KEYS = _encryption_keys()
 DEBUG = os.environ.get("AVSTEM_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("AVSTEM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 ALLOWED_HOSTS.append("testserver")
@@ -157,3 +180,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"avstem": {"level": "INFO"}},
 }
+
+# Bank connection (avstem.banking). The sandbox bank stands in for every bank's API and mailbox.
+BANK_API_URL = os.environ.get("AVSTEM_BANK_API_URL", "http://127.0.0.1:8700").rstrip("/")
+BANK_CLIENT_ID = os.environ.get("AVSTEM_BANK_CLIENT_ID", "avstem-dev")
+BANK_MAILBOX_DIR = Path(os.environ.get("AVSTEM_BANK_MAILBOX_DIR", DATA_DIR / "sandbox-bank" / "mailbox"))
+SANDBOX_ADMIN_KEY = os.environ.get("AVSTEM_SANDBOX_ADMIN_KEY", "")
+BANK_SYNC_TIME = os.environ.get("AVSTEM_BANK_SYNC_TIME", "06:00")
+BANK_FILE_AGREEMENT_CONFIRM_DAYS = int(os.environ.get("AVSTEM_FILE_AGREEMENT_CONFIRM_DAYS", "2"))
