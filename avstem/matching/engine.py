@@ -1,0 +1,788 @@
+"""The matching engine: bank lines against open items, ledger postings, payments we sent, own
+accounts, rules and learned suggestions.
+
+Evidence is weighed strongest first, each kind over every line before the next kind, so that a
+certain match takes its open item before weaker evidence elsewhere could:
+
+1. the end-to-end id of a payment we sent, or a whole batch of them booked as one line;
+2. structured references: valid KIDs (check digit verified), one or several per payment;
+3. invoice numbers and valid KIDs found as whole words in the free text;
+4. ledger postings already on the bank's GL account (same amount, nearby date);
+5. transfers between the company's own accounts, paired across the two accounts;
+6. amount equal with the party's account number or (fuzzy) name, within a date window;
+7. bounded subset sums of one party's open items, and deducted fees without a reference;
+8. the user's rules, in their order; 9. suggestions learned from history.
+
+Only certain and unique evidence is automatic: an ambiguity makes proposals, never a match.
+Open items are settled in memory as the run goes, so a payment made twice finds its item
+settled and is proposed as a duplicate. Lines are handled in (booking date, account, id) order
+and every candidate list is sorted by id, so the same input in any order gives the same answer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import operator
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from avstem.matching import rules as rules_module
+from avstem.matching.explain import Explanation
+from avstem.matching.index import CandidateIndex, PartyKey
+from avstem.matching.learned import Learner
+from avstem.matching.model import (
+    BOOKED,
+    KIND_ORDER,
+    BankLine,
+    Config,
+    DetailResult,
+    Kind,
+    LedgerPosting,
+    LineResult,
+    OpenItem,
+    OwnAccount,
+    Proposal,
+    Reconciliation,
+    SentPayment,
+    Target,
+    TargetKind,
+    TxDetail,
+)
+from avstem.matching.normalise import account_key, compact_ref, invoice_key, normalise_name, reference_tokens
+from avstem.matching.references import kid_is_valid, kid_near_miss, rf_payload
+from avstem.matching.rules import LineView, Rule
+from avstem.matching.subset import subsets_with_sum
+
+OPEN_ITEM, FEE, UNAPPLIED, GL, DIFFERENCE = (TargetKind.OPEN_ITEM, TargetKind.FEE, TargetKind.UNAPPLIED,
+                                              TargetKind.GL, TargetKind.DIFFERENCE)
+_LINE_ORDER = operator.attrgetter("booking_date", "account_id", "id")
+_NOTHING = Explanation((("nothing",),))
+FUZZY_BUCKET_LIMIT = 64  # items of one amount compared by fuzzy name
+
+
+class _Unit:
+    """One transaction being matched: a detail of a line, or a whole line."""
+
+    __slots__ = ("pos", "line", "detail", "amount", "date", "refs", "texts", "name", "cp", "e2e", "charges",
+                 "proposals", "notes", "blocked", "done", "bad_kids", "parties", "evidence")
+
+    def __init__(self, pos: int, line: BankLine, detail: int | None, source: BankLine | TxDetail, single: bool) -> None:
+        self.pos = pos
+        self.line = line
+        self.detail = detail
+        amount = source.amount
+        self.amount = line.amount if amount is None else amount
+        self.date = line.booking_date
+        self.refs = source.creditor_refs
+        if source is line or not single:
+            self.texts = source.texts
+            self.name = source.counterparty_name
+            self.cp = source.counterparty_account
+            self.charges = source.charges
+        else:  # the line's only detail: the line's own fields fill the gaps
+            self.texts = source.texts + line.texts
+            self.name = source.counterparty_name or line.counterparty_name
+            self.cp = source.counterparty_account or line.counterparty_account
+            self.charges = source.charges or line.charges
+        self.e2e = source.end_to_end_id
+        self.proposals: list[Proposal] = []
+        self.notes: list[tuple] = []
+        self.blocked = False  # it carries a reference that did not lead to a match: weaker evidence is never automatic
+        self.done = False
+        self.bad_kids: tuple[str, ...] = ()
+        self.parties: list[tuple[PartyKey, str, float]] | None = None  # (party, how, score)
+        self.evidence = False  # an open item or posting was proposed for it
+
+    def view(self) -> LineView:
+        return LineView(self.amount, self.texts, self.name, self.cp, self.line.account_id)
+
+
+def _same_sign(a: int, b: int) -> bool:
+    return (a > 0 and b > 0) or (a < 0 and b < 0)
+
+
+def _label(item: OpenItem) -> tuple[str, str]:
+    return (item.kind.value, item.invoice_number or item.id)
+
+
+def _party_ref(item: OpenItem) -> str:
+    return f"{item.kind.value}:{item.party_id}"
+
+
+def _target_key(p: Proposal) -> tuple:
+    return tuple((t.kind.value, t.ref, t.amount) for t in p.targets)
+
+
+def _sort_key(p: Proposal) -> tuple:
+    return (-p.confidence, KIND_ORDER[p.kind], _target_key(p))
+
+
+class _Run:
+    def __init__(self, lines: Iterable[BankLine], index: CandidateIndex, rules: Sequence[Rule],
+                 learner: Learner | None, config: Config) -> None:
+        self.lines = sorted(lines, key=_LINE_ORDER)
+        ids = {line.id for line in self.lines}
+        if len(ids) != len(self.lines):
+            raise ValueError("two bank lines have the same id")
+        self.idx = index
+        self.rules = rules_module.ordered(rules)
+        self.learner = learner
+        self.config = config
+        self.remaining: dict[str, int] = {}  # items touched by automatic matches: what is left
+        self.settled_by: dict[str, tuple[str, dt.date]] = {}
+        self.units: list[list[_Unit] | DetailResult] = []
+        self.alternatives: dict[int, list[Proposal]] = {}
+        self.pending: list[_Unit] = []
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+
+    def rem(self, iid: str) -> int:
+        r = self.remaining.get(iid)
+        return self.idx.items[iid].remaining if r is None else r
+
+    def consume(self, u: _Unit, targets: Iterable[Target]) -> None:
+        for t in targets:
+            if t.kind is OPEN_ITEM:
+                self.remaining[t.ref] = self.rem(t.ref) - t.amount
+                self.settled_by[t.ref] = (u.line.id, u.date)
+
+    def propose(self, u: _Unit, kind: Kind, targets: tuple[Target, ...], confidence: float, automatic: bool,
+                parts: Sequence[tuple], counterpart: tuple[str, int | None] | None = None, rule_id: str = "") -> None:
+        u.proposals.append(Proposal(kind, targets, round(confidence, 3), automatic, Explanation(tuple(parts)),
+                                    counterpart, rule_id))
+        if automatic:
+            u.done = True
+            self.consume(u, targets)
+
+    # -- the run -------------------------------------------------------------------------------------
+
+    def run(self) -> Reconciliation:
+        pending = self.pending
+        for pos, line in enumerate(self.lines):
+            if line.status != BOOKED:
+                self.units.append(DetailResult(None, line.amount, (), Explanation((("pending", line.status),))))
+                continue
+            details = line.details
+            if not details:
+                units = [_Unit(pos, line, None, line, True)]
+            else:
+                single = len(details) == 1
+                units = [_Unit(pos, line, n, d, single) for n, d in enumerate(details)]
+                if self._whole_batch(pos, line, units):
+                    continue
+            self.units.append(units)
+            for u in units:
+                if not self._strong(u):
+                    pending.append(u)
+        self.pending = pending = [u for u in pending if not u.done]
+        for phase in (self._text, self._postings, self._transfers, self._amount_party, self._subsets, self._rules,
+                      self._learned):
+            phase(pending)
+            self.pending = pending = [u for u in pending if not u.done]
+        return self._assemble()
+
+    def _assemble(self) -> Reconciliation:
+        out = []
+        limit = self.config.max_proposals
+        for pos, line in enumerate(self.lines):
+            entry = self.units[pos]
+            if isinstance(entry, DetailResult):
+                details: tuple[DetailResult, ...] = (entry,)
+            else:
+                details = tuple(self._result(u, limit) for u in entry)
+            alternatives = tuple(sorted(self.alternatives.get(pos, ()), key=_sort_key))
+            out.append(LineResult(line.id, line.account_id, line.booking_date, line.amount, details, alternatives))
+        return Reconciliation(tuple(out), dict(sorted(self.remaining.items())))
+
+    def _result(self, u: _Unit, limit: int) -> DetailResult:
+        proposals = u.proposals
+        if u.done:
+            return DetailResult(u.detail, u.amount, (proposals[-1],))
+        if len(proposals) > 1:
+            best: dict[tuple, Proposal] = {}
+            for p in sorted(proposals, key=_sort_key):
+                best.setdefault(_target_key(p), p)
+            proposals = list(best.values())[:limit]
+        if not proposals:
+            return DetailResult(u.detail, u.amount, (), Explanation(tuple(u.notes) + _NOTHING.parts))
+        reason = Explanation(tuple(u.notes) + (("review",),))
+        return DetailResult(u.detail, u.amount, tuple(proposals), reason)
+
+    # -- 1. payments we sent, and structured references ---------------------------------------------
+
+    def _whole_batch(self, pos: int, line: BankLine, units: list[_Unit]) -> bool:
+        """A batch of payments we sent, booked as one line: all of it or nothing automatic."""
+        batch_id = line.payment_info_id or line.end_to_end_id
+        sents = self.idx.sent_by_batch.get(batch_id) if batch_id else None
+        if not sents or any(u.e2e in self.idx.sent_by_e2e for u in units):
+            return False
+        u = _Unit(pos, line, None, line, True)
+        targets: list[Target] = []
+        certain = True
+        for sent in sents:
+            if sent.open_item_ids:
+                items = [self.idx.items.get(i) for i in sent.open_item_ids]
+                if any(it is None for it in items) or sum(self.rem(i) for i in sent.open_item_ids) != sent.amount:
+                    certain = False
+                targets += [Target(OPEN_ITEM, it.id, self.rem(it.id)) for it in items if it is not None and self.rem(it.id)]
+            elif sent.gl_account:
+                targets.append(Target(GL, sent.gl_account, sent.amount))
+            else:
+                certain = False
+        total = sum(t.amount for t in targets)
+        parts: list[tuple] = [("batch", batch_id, len(sents))]
+        if total == line.amount and certain:
+            parts.append(("sum_equal", len(targets)))
+            self.propose(u, Kind.PAYMENT_BATCH, tuple(targets), 1.0, True, parts)
+            self.units.append([u])
+            return True
+        if total != line.amount:
+            parts.append(("amount_differs", line.amount, total))
+            targets.append(Target(DIFFERENCE, self.config.difference_account, line.amount - total))
+        self.alternatives.setdefault(pos, []).append(
+            Proposal(Kind.PAYMENT_BATCH, tuple(targets), 0.6, False, Explanation(tuple(parts))))
+        return False
+
+    def _strong(self, u: _Unit) -> bool:
+        if u.e2e:
+            sents = self.idx.sent_by_e2e.get(u.e2e)
+            if sents:
+                return self._sent(u, sents)
+        if u.refs:
+            return self._structured(u)
+        return False
+
+    def _sent(self, u: _Unit, sents: list[SentPayment]) -> bool:
+        sent = sents[0]
+        parts: list[tuple] = [("e2e", sent.end_to_end_id)]
+        certain = len(sents) == 1 and (not sent.account_id or sent.account_id == u.line.account_id)
+        if sent.open_item_ids:
+            items = [self.idx.items[i] for i in sent.open_item_ids if i in self.idx.items]
+            certain = certain and len(items) == len(sent.open_item_ids)
+            parts.append(("e2e_pays", tuple(_label(it) for it in items)))
+            return self._settle(u, [it.id for it in items], Kind.END_TO_END, parts, certain, 1.0)
+        if sent.gl_account:
+            parts.append(("e2e_gl", sent.gl_account))
+            if u.amount == sent.amount:
+                parts.append(("amount_equal",))
+                self.propose(u, Kind.END_TO_END, (Target(GL, sent.gl_account, u.amount),), 1.0, certain, parts)
+                return certain
+            parts.append(("amount_differs", u.amount, sent.amount))
+            self.propose(u, Kind.END_TO_END, (Target(GL, sent.gl_account, sent.amount),
+                                              Target(DIFFERENCE, self.config.difference_account, u.amount - sent.amount)),
+                         0.7, False, parts)
+        u.blocked = True
+        return False
+
+    def _structured(self, u: _Unit) -> bool:
+        found: list[str] = []
+        parts: list[tuple] = []
+        certain = True
+        bad: list[str] = []
+        for raw in u.refs:
+            ref = raw if raw.isdigit() else compact_ref(raw)
+            if not ref:
+                continue
+            if ref[:2].upper() == "RF":
+                payload = rf_payload(ref)
+                ids = (self.idx.by_kid(payload) or self.idx.by_invoice(invoice_key(payload))) if payload else ()
+                if len(ids) == 1:
+                    found.append(ids[0])
+                    parts.append(("rf_item", ref, _label(self.idx.items[ids[0]])))
+                else:
+                    certain = False
+                    u.notes.append(("rf_unknown", ref))
+                continue
+            if not kid_is_valid(ref):
+                bad.append(ref)
+                u.notes.append(("kid_invalid", ref))
+                continue
+            ids = self.idx.by_kid(ref)
+            if len(ids) == 1:
+                found.append(ids[0])
+                parts.append(("kid_item", ref, _label(self.idx.items[ids[0]])))
+            elif ids:
+                certain = False
+                found.extend(ids)
+                parts.append(("kid_shared", ref, tuple(_label(self.idx.items[i]) for i in ids)))
+            else:
+                certain = False
+                u.notes.append(("kid_unknown", ref))
+        if bad:
+            u.bad_kids = tuple(bad)
+            certain = False
+        if not found:
+            u.blocked = u.blocked or bool(bad) or bool(u.notes)
+            return False
+        return self._settle(u, list(dict.fromkeys(found)), Kind.KID, parts, certain, 0.99)
+
+    def _settle(self, u: _Unit, found: list[str], kind: Kind, parts: list[tuple], certain: bool, top: float) -> bool:
+        """The items a reference points to against the amount: equal (automatic when certain),
+        short by a fee, partial, overpaid, or already settled (a duplicate)."""
+        items = self.idx.items
+        usable: list[str] = []
+        settled: list[str] = []
+        for iid in found:
+            item = items[iid]
+            r = self.rem(iid)
+            if item.currency != u.line.currency:
+                parts.append(("currency", _label(item), item.currency))
+                certain = False
+            elif r == 0:
+                settled.append(iid)
+            elif not _same_sign(r, u.amount):
+                parts.append(("sign", _label(item)))
+                certain = False
+            else:
+                usable.append(iid)
+        u.evidence = True
+        if settled:
+            certain = False
+            if not usable:
+                item = items[settled[0]]
+                by = self.settled_by.get(item.id)
+                parts.append(("duplicate", _label(item), by[0], by[1]) if by else ("settled", _label(item)))
+                self.propose(u, Kind.DUPLICATE, (Target(UNAPPLIED, _party_ref(item), u.amount),), 0.6, False, parts)
+                u.blocked = True
+                return False
+            parts.extend(("settled", _label(items[i])) for i in settled)
+        if not usable:
+            u.blocked = True
+            return False
+        amount = u.amount
+        total = sum(self.rem(i) for i in usable)
+        if len(usable) > 1 and kind is Kind.KID:
+            kind = Kind.KID_MULTI
+        settle = tuple(Target(OPEN_ITEM, i, self.rem(i)) for i in usable)
+        if total == amount:
+            parts.append(("amount_equal",) if len(usable) == 1 else ("sum_equal", len(usable)))
+            confidence = top if certain else top * 0.85
+            self.propose(u, kind, settle, confidence if len(usable) == 1 else confidence - 0.01, certain, parts)
+            u.blocked = not certain
+            return certain
+        config = self.config
+        sign = 1 if amount > 0 else -1
+        short = abs(total) - abs(amount)
+        first = items[usable[0]]
+        if short > 0:
+            fee_like = short <= config.fee_tolerance and short <= config.fee_max_share * abs(total)
+            if fee_like:
+                charged = sum(c.amount for c in u.charges if c.included)
+                exact = charged == short
+                fee_parts = [*parts, ("amount_differs", amount, total), ("fee", short, config.fee_account)]
+                if exact:
+                    fee_parts.append(("fee_charges", charged))
+                automatic = certain and exact and config.auto_fee_with_charges
+                self.propose(u, Kind.FEE_DEDUCTED, (*settle, Target(FEE, config.fee_account, -sign * short)),
+                             0.97 if exact else 0.8, automatic, fee_parts)
+                if automatic:
+                    return True
+            ordered = sorted(usable, key=lambda i: (items[i].due_date or dt.date.max, i))
+            left, alloc = abs(amount), []
+            for iid in ordered:
+                take = min(left, abs(self.rem(iid)))
+                if take:
+                    alloc.append(Target(OPEN_ITEM, iid, sign * take))
+                left -= take
+            automatic = certain and config.auto_partial and len(usable) == 1
+            confidence = (0.6 if fee_like else 0.75) if len(usable) == 1 else 0.55
+            self.propose(u, Kind.PARTIAL, tuple(alloc), confidence, automatic,
+                         [*parts, ("partial", abs(amount), abs(total), short)])
+            if automatic:
+                return True
+        else:
+            over = -short
+            automatic = certain and config.auto_overpayment
+            self.propose(u, Kind.OVERPAYMENT, (*settle, Target(UNAPPLIED, _party_ref(first), sign * over)), 0.75,
+                         automatic, [*parts, ("amount_differs", amount, total), ("overpaid", over)])
+            if automatic:
+                return True
+        u.blocked = True
+        return False
+
+    # -- 2. references in the free text ---------------------------------------------------------------
+
+    def _lookup_text(self, token: str) -> tuple[tuple[str, ...], bool]:
+        """Items a text token names: an invoice number, else a KID that passes its check digit."""
+        idx = self.idx
+        ids = idx.by_invoice(token if token.isdigit() and token[0] != "0" else invoice_key(token))
+        if ids:
+            return ids, False
+        if token.isdigit() and kid_is_valid(token):
+            return idx.by_kid(token), True
+        return (), False
+
+    def _text(self, pending: list[_Unit]) -> None:
+        idx = self.idx
+        for u in pending:
+            if u.evidence or not u.texts:
+                continue
+            named: dict[str, tuple] = {}  # item id -> explanation part; these are references for sure
+            loose: dict[str, tuple] = {}  # a short number nobody announced: only if the amount is exact
+            for text in u.texts:
+                for ref in reference_tokens(text):
+                    token = ref.token
+                    ids, is_kid = self._lookup_text(token)
+                    if not ids:
+                        for part in ref.parts:
+                            ids, is_kid = self._lookup_text(part)
+                            if ids:
+                                token = part
+                                break
+                    for iid in ids:
+                        item = idx.items[iid]
+                        # A reference in text must go the payment's way (a card purchase at REMA 1000
+                        # is not a payment of invoice 1000).
+                        if iid in named or not _same_sign(item.remaining, u.amount):
+                            continue
+                        part = ("text_kid_item", token, _label(item)) if is_kid else ("text_item", _label(item), token)
+                        if is_kid or ref.announced or len(token) >= 5:
+                            named[iid] = part
+                            loose.pop(iid, None)
+                        else:
+                            loose[iid] = part
+            if 0 < len(named) <= 8:  # a text naming more items than that is no reference
+                self._settle(u, list(named), Kind.TEXT_REFERENCE, list(named.values()), not u.blocked, 0.95)
+            elif not named:
+                exact = [iid for iid in loose if self.rem(iid) == u.amount]
+                if len(exact) == 1:
+                    u.evidence = True
+                    self.propose(u, Kind.TEXT_REFERENCE, (Target(OPEN_ITEM, exact[0], u.amount),), 0.6, False,
+                                 [loose[exact[0]], ("amount_equal",)])
+
+    # -- 3. ledger postings -------------------------------------------------------------------------------
+
+    def _postings(self, pending: list[_Unit]) -> None:
+        idx = self.idx
+        if not idx.postings:
+            return
+        window = self.config.posting_window
+        taken: set[str] = set()
+        candidates: dict[int, list[LedgerPosting]] = {}
+        claims: dict[str, int] = {}
+        for n, u in enumerate(pending):
+            found = [p for p in idx.postings_by_amount.get((u.line.account_id, u.amount), ())
+                     if abs((p.date - u.date).days) <= window]
+            if found:
+                candidates[n] = found
+                for p in found:
+                    claims[p.id] = claims.get(p.id, 0) + 1
+        for n, found in candidates.items():
+            u = pending[n]
+            free = [p for p in found if p.id not in taken]
+            unique = len(found) == 1 and claims[found[0].id] == 1 and not u.blocked
+            for p in sorted(free, key=lambda p: (abs((p.date - u.date).days), p.id))[:3]:
+                days = abs((p.date - u.date).days)
+                parts: list[tuple] = [("posting", p.reference or p.id, p.date, days)]
+                if len(found) > 1:
+                    parts.append(("postings_many", len(found)))
+                if claims[p.id] > 1:
+                    parts.append(("contested", claims[p.id]))
+                confidence = 0.92 if unique else max(0.3, 0.7 - 0.04 * days - 0.1 * (len(found) - 1))
+                u.evidence = True
+                self.propose(u, Kind.LEDGER_POSTING, (Target(TargetKind.POSTING, p.id, u.amount),), confidence, unique, parts)
+                if unique:
+                    taken.add(p.id)
+                    break
+        # A line of many transactions may have been posted as one voucher.
+        for pos, alternatives in self._whole_line_postings(taken):
+            self.alternatives.setdefault(pos, []).extend(alternatives)
+
+    def _whole_line_postings(self, taken: set[str]) -> list[tuple[int, list[Proposal]]]:
+        out = []
+        window = self.config.posting_window
+        for pos, entry in enumerate(self.units):
+            if isinstance(entry, DetailResult) or len(entry) < 2 or any(u.done or u.evidence for u in entry):
+                continue
+            line = self.lines[pos]
+            found = [p for p in self.idx.postings_by_amount.get((line.account_id, line.amount), ())
+                     if abs((p.date - line.booking_date).days) <= window and p.id not in taken]
+            out.append((pos, [Proposal(Kind.LEDGER_POSTING, (Target(TargetKind.POSTING, p.id, line.amount),), 0.7, False,
+                                       Explanation((("posting", p.reference or p.id, p.date,
+                                                     abs((p.date - line.booking_date).days)),))) for p in found[:3]]))
+        return [(pos, a) for pos, a in out if a]
+
+    # -- 4. transfers between own accounts ----------------------------------------------------------------
+
+    def _own_target(self, u: _Unit) -> OwnAccount | None:
+        own = self.idx.own_by_number
+        if u.cp:
+            other = own.get(account_key(u.cp))
+            if other is not None and other.id != u.line.account_id:
+                return other
+        for text in u.texts:
+            for token in reference_tokens(text):
+                if len(token) == 11 and token.isdigit():
+                    other = own.get(token)
+                    if other is not None and other.id != u.line.account_id:
+                        return other
+        return None
+
+    def _transfers(self, pending: list[_Unit]) -> None:
+        idx = self.idx
+        if len(idx.own_by_id) < 1:
+            return
+        window = self.config.transfer_window
+        own_lines = [u for u in pending if u.line.account_id in idx.own_by_id and not u.evidence]
+        by_key: dict[tuple[str, int], list[_Unit]] = {}
+        for u in own_lines:
+            by_key.setdefault((u.line.account_id, u.amount), []).append(u)
+        this_number = {o.id: account_key(o.number) for o in idx.own_by_id.values()}
+        for u in own_lines:
+            if u.done:
+                continue
+            other = self._own_target(u)
+            if other is None:
+                continue
+            mine = idx.own_by_id[u.line.account_id]
+            sides = [v for v in by_key.get((other.id, -u.amount), ())
+                     if not v.done and abs((v.date - u.date).days) <= window
+                     and (not v.cp or account_key(v.cp) == this_number[mine.id])]
+            target = (Target(TargetKind.TRANSFER, other.id, u.amount, gl_account=other.gl_account),)
+            parts: list[tuple] = [("transfer", other.name or other.id, other.number)]
+            if len(sides) == 1:
+                v = sides[0]
+                back = [w for w in by_key.get((mine.id, u.amount), ())
+                        if not w.done and abs((w.date - v.date).days) <= window and self._own_target(w) in (None, other)]
+                automatic = self.config.auto_own_transfer and len(back) == 1 and not u.blocked and not v.blocked
+                self.propose(u, Kind.OWN_TRANSFER, target, 0.97 if automatic else 0.7, automatic,
+                             [*parts, ("transfer_pair", v.line.id, v.date)], counterpart=(v.line.id, v.detail))
+                self.propose(v, Kind.OWN_TRANSFER, (Target(TargetKind.TRANSFER, mine.id, v.amount, gl_account=mine.gl_account),),
+                             0.97 if automatic else 0.7, automatic,
+                             [("transfer", mine.name or mine.id, mine.number), ("transfer_pair", u.line.id, u.date)],
+                             counterpart=(u.line.id, u.detail))
+            else:
+                for v in sides[:3]:
+                    self.propose(u, Kind.OWN_TRANSFER, target, 0.6, False,
+                                 [*parts, ("transfer_pair", v.line.id, v.date)], counterpart=(v.line.id, v.detail))
+                if not sides:
+                    self.propose(u, Kind.OWN_TRANSFER, target, 0.85, False, [*parts, ("transfer_unpaired",)])
+        # No account on either side: the opposite amount on another own account, nearby, is a guess.
+        for u in own_lines:
+            if u.done or u.proposals or u.cp or u.amount >= 0:
+                continue
+            sides = [v for acc in idx.own_by_id if acc != u.line.account_id
+                     for v in by_key.get((acc, -u.amount), ())
+                     if not v.done and not v.proposals and not v.cp and abs((v.date - u.date).days) <= window]
+            if len(sides) == 1:
+                v = sides[0]
+                other, mine = idx.own_by_id[v.line.account_id], idx.own_by_id[u.line.account_id]
+                self.propose(u, Kind.OWN_TRANSFER, (Target(TargetKind.TRANSFER, other.id, u.amount, gl_account=other.gl_account),),
+                             0.5, False, [("transfer_guess", other.number), ("transfer_pair", v.line.id, v.date)],
+                             counterpart=(v.line.id, v.detail))
+                self.propose(v, Kind.OWN_TRANSFER, (Target(TargetKind.TRANSFER, mine.id, v.amount, gl_account=mine.gl_account),),
+                             0.5, False, [("transfer_guess", mine.number), ("transfer_pair", u.line.id, u.date)],
+                             counterpart=(u.line.id, u.detail))
+
+    # -- 5. amount and party ------------------------------------------------------------------------------
+
+    def _parties(self, u: _Unit) -> list[tuple[PartyKey, str, float]]:
+        """Who the counterparty is: by account number, else by exact normalised name, else by a
+        fuzzy name within the name blocks; (party, how, score)."""
+        if u.parties is not None:
+            return u.parties
+        idx = self.idx
+        found: list[tuple[PartyKey, str, float]] = []
+        if u.cp:
+            found = [(p, "account", 100.0) for p in idx.parties_by_account(account_key(u.cp))]
+        if not found and u.name:
+            name = normalise_name(u.name)
+            if name:
+                found = [(p, "name", 100.0) for p in idx.parties_by_name(name)]
+                if not found:
+                    threshold = self.config.name_threshold
+                    for p in idx.parties_by_name_block(name):
+                        score = fuzz.token_sort_ratio(name, idx.party_name(p))
+                        if score >= threshold:
+                            found.append((p, "fuzzy", score))
+        found.sort(key=lambda f: (-f[2], f[0][0].value, f[0][1]))
+        u.parties = found
+        return found
+
+    def _in_window(self, item: OpenItem, day: dt.date) -> bool:
+        if item.due_date is None:
+            return True
+        before, after = self.config.due_window
+        return before <= (day - item.due_date).days <= after
+
+    def _amount_candidates(self, u: _Unit) -> list[tuple[str, str, float]]:
+        """(item id, how, score) of items whose remaining amount equals the payment, with party evidence."""
+        idx = self.idx
+        out: list[tuple[str, str, float]] = []
+        parties = self._parties(u)
+        for party, how, score in parties:
+            for iid in idx.party_amount(party, u.amount):
+                if self.rem(iid) == u.amount and idx.items[iid].currency == u.line.currency:
+                    out.append((iid, how, score))
+        if not parties and u.name:
+            # An unknown name: compare it with the parties of the items of this amount only.
+            name = normalise_name(u.name)
+            bucket = idx.by_amount(u.amount)
+            if name and len(bucket) <= FUZZY_BUCKET_LIMIT:
+                threshold = self.config.name_threshold
+                for iid in sorted(bucket):
+                    item = idx.items[iid]
+                    if self.rem(iid) != u.amount or item.currency != u.line.currency:
+                        continue
+                    score = fuzz.token_sort_ratio(name, idx.party_name((item.kind, item.party_id)))
+                    if score >= threshold:
+                        out.append((iid, "fuzzy", score))
+        return out
+
+    def _amount_party(self, pending: list[_Unit]) -> None:
+        idx = self.idx
+        found: dict[int, list[tuple[str, str, float]]] = {}
+        claims: dict[str, int] = {}
+        for n, u in enumerate(pending):
+            if not u.amount:
+                continue
+            cands = self._amount_candidates(u)
+            if cands:
+                found[n] = cands
+                for iid, _, _ in cands:
+                    claims[iid] = claims.get(iid, 0) + 1
+        for n, cands in found.items():
+            u = pending[n]
+            unique = len(cands) == 1
+            for iid, how, score in cands:
+                item = idx.items[iid]
+                if self.rem(iid) != u.amount:
+                    continue  # taken meanwhile by a unique match of another line
+                in_window = self._in_window(item, u.date)
+                parts: list[tuple] = []
+                if how == "account":
+                    parts.append(("party_account", u.cp, item.party_name or item.party_id))
+                else:
+                    parts.append(("party_name", u.name, item.party_name, round(score)))
+                parts.append(("amount_equal",))
+                if item.due_date is not None:
+                    parts.append(("in_window" if in_window else "out_window", item.due_date))
+                confidence = {"account": 0.9, "name": 0.85}.get(how, 0.5 + (score - self.config.name_threshold) / 100)
+                near = [k for k in u.bad_kids if item.kid and kid_near_miss(k, item.kid)]
+                if near:
+                    parts.insert(0, ("kid_invalid", near[0]))
+                if not in_window:
+                    confidence -= 0.25
+                if not unique:
+                    parts.append(("ambiguous", len(cands), tuple(_label(idx.items[c[0]]) for c in cands)))
+                    confidence *= 0.6
+                if claims[iid] > 1:
+                    parts.append(("contested", claims[iid]))
+                    confidence *= 0.7
+                if u.blocked and not near:
+                    parts.append(("ref_elsewhere",))
+                    confidence *= 0.5
+                automatic = (self.config.auto_amount_party and unique and claims[iid] == 1 and in_window
+                             and how in ("account", "name") and not u.blocked)
+                u.evidence = True
+                self.propose(u, Kind.AMOUNT_PARTY, (Target(OPEN_ITEM, iid, u.amount),), confidence, automatic, parts)
+                if automatic:
+                    break
+
+    # -- 6. subset sums and fees without a reference ---------------------------------------------------
+
+    def _nearest_items(self, party: PartyKey, u: _Unit, count: int) -> list[str]:
+        """Up to `count` open items of `party` going the payment's way, due nearest its date (a
+        bounded walk outward from the date, so a party with thousands of items costs no more)."""
+        idx = self.idx
+        days, ids = idx.party_by_due(party)
+        day = u.date.toordinal()
+        right = bisect.bisect_left(days, day)
+        left = right - 1
+        chosen: list[str] = []
+        steps = 0
+        while len(chosen) < count and (left >= 0 or right < len(ids)) and steps < 8 * count + 64:
+            steps += 1
+            if right >= len(ids) or (left >= 0 and day - days[left] <= days[right] - day):
+                iid, left = ids[left], left - 1
+            else:
+                iid, right = ids[right], right + 1
+            if _same_sign(self.rem(iid), u.amount) and idx.items[iid].currency == u.line.currency:
+                chosen.append(iid)
+        return sorted(chosen)
+
+    def _subsets(self, pending: list[_Unit]) -> None:
+        idx = self.idx
+        config = self.config
+        for u in pending:
+            if u.blocked or not u.amount:
+                continue
+            for party, how, score in self._parties(u)[:2]:
+                items = self._nearest_items(party, u, config.max_subset_items)
+                if not items:
+                    continue
+                values = [self.rem(i) for i in items]
+                solutions = subsets_with_sum(values, u.amount, limit=config.max_subset_solutions)
+                name = idx.items[items[0]].party_name or party[1]
+                for solution in solutions[: config.max_subset_solutions]:
+                    chosen = [items[i] for i in solution]
+                    parts: list[tuple] = [("subset", len(chosen), name, tuple(_label(idx.items[i]) for i in chosen))]
+                    if how == "account":
+                        parts.insert(0, ("party_account", u.cp, name))
+                    if len(solutions) > 1:
+                        parts.append(("subset_many", len(solutions)))
+                    unique = len(solutions) == 1
+                    automatic = config.auto_subset_sum and unique and how == "account"
+                    u.evidence = True
+                    self.propose(u, Kind.SUBSET_SUM, tuple(Target(OPEN_ITEM, i, self.rem(i)) for i in chosen),
+                                 0.7 if unique else 0.4, automatic, parts)
+                    if automatic:
+                        break
+                if u.done:
+                    break
+                # Short by a fee, no reference: a proposal.
+                sign = 1 if u.amount > 0 else -1
+                for iid, value in zip(items, values):
+                    short = abs(value) - abs(u.amount)
+                    if 0 < short <= config.fee_tolerance and short <= config.fee_max_share * abs(value):
+                        item = idx.items[iid]
+                        u.evidence = True
+                        self.propose(u, Kind.FEE_DEDUCTED, (Target(OPEN_ITEM, iid, value), Target(FEE, config.fee_account, -sign * short)),
+                                     0.55 if how != "fuzzy" else 0.45, False,
+                                     [("fee_party", short, _label(item)), ("fee", short, config.fee_account)])
+
+    # -- 7. rules and 8. learned suggestions ----------------------------------------------------------
+
+    def _rules(self, pending: list[_Unit]) -> None:
+        if not self.rules:
+            return
+        for u in pending:
+            view = u.view()
+            rule = rules_module.first_match(self.rules, view)
+            if rule is None:
+                continue
+            targets = rules_module.targets(rule, u.amount)
+            if targets is None:
+                continue
+            parts: list[tuple] = [("rule", rule.label)]
+            if len(targets) > 1:
+                parts.append(("rule_split", len(targets)))
+            automatic = rule.automatic and not u.evidence and not u.blocked and not u.proposals
+            self.propose(u, Kind.RULE, targets, 0.95 if automatic else 0.8, automatic, parts, rule_id=rule.id)
+
+    def _learned(self, pending: list[_Unit]) -> None:
+        if self.learner is None or not len(self.learner):
+            return
+        for u in pending:
+            if u.evidence or any(p.kind is Kind.RULE for p in u.proposals):
+                continue
+            suggestion = self.learner.suggest(u.view())
+            if suggestion is None:
+                continue
+            self.propose(u, Kind.LEARNED, (Target(GL, suggestion.gl_account, u.amount, vat_code=suggestion.vat_code),),
+                         suggestion.confidence, False,
+                         [("learned", suggestion.count, suggestion.total, suggestion.label, suggestion.gl_account)])
+
+
+def reconcile(lines: Iterable[BankLine], *, open_items: Iterable[OpenItem] = (), postings: Iterable[LedgerPosting] = (),
+              sent_payments: Iterable[SentPayment] = (), own_accounts: Iterable[OwnAccount] = (),
+              rules: Iterable[Rule] = (), learner: Learner | None = None, config: Config = Config(),
+              index: CandidateIndex | None = None) -> Reconciliation:
+    """Match `lines` against the candidates; see the module docstring. Pass a prebuilt `index`
+    instead of the candidate lists to match several batches of lines against the same candidates
+    (each run starts again from the items' `remaining`)."""
+    if index is None:
+        index = CandidateIndex(open_items, postings, sent_payments, own_accounts)
+    return _Run(lines, index, list(rules), learner, config).run()

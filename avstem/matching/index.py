@@ -1,0 +1,190 @@
+"""Indexes over the candidates, so that no bank line ever scans them all.
+
+Built once per run: open items by KID, by invoice number and by party (and, per party touched,
+by amount); parties by account number and normalised name (and name blocks for fuzzy lookups);
+items by amount for fuzzy names; sent payments by end-to-end id and batch id; ledger postings
+by (bank account, amount); own accounts by number. The rarely used ones are built on first use.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from avstem.matching.model import ItemKind, LedgerPosting, OpenItem, OwnAccount, SentPayment
+from avstem.matching.normalise import account_key, compact_ref, invoice_key, normalise_name
+
+PartyKey = tuple[ItemKind, str]
+_NO_DATE = datetime.date(1900, 1, 1)
+NAME_BLOCK_LIMIT = 200  # a name token shared by more parties than this is no use as a block
+
+
+def _add(index: dict, more: dict, key: str, value: str) -> None:
+    """One value per key in `index`; the rare further ones in `more` (saves a list per key)."""
+    if key in index:
+        more.setdefault(key, [index[key]]).append(value)
+    else:
+        index[key] = value
+
+
+class CandidateIndex:
+    def __init__(self, open_items: Iterable[OpenItem] = (), postings: Iterable[LedgerPosting] = (),
+                 sent_payments: Iterable[SentPayment] = (), own_accounts: Iterable[OwnAccount] = ()) -> None:
+        items: dict[str, OpenItem] = {}
+        kid: dict[str, str] = {}
+        kid_more: dict[str, list[str]] = {}
+        invoice: dict[str, str] = {}
+        invoice_more: dict[str, list[str]] = {}
+        party_items: dict[PartyKey, list[str]] = {}
+        for item in open_items:
+            iid = item.id
+            if iid in items:
+                raise ValueError(f"open item {iid!r} is given twice")
+            items[iid] = item
+            k = item.kid
+            if k:
+                _add(kid, kid_more, k if k.isdigit() else compact_ref(k), iid)
+            n = item.invoice_number
+            if n:
+                _add(invoice, invoice_more, n if n.isdigit() and n[0] != "0" else invoice_key(n), iid)
+            party = (item.kind, item.party_id)
+            bucket = party_items.get(party)
+            if bucket is None:
+                party_items[party] = [iid]
+            else:
+                bucket.append(iid)
+        self.items = items
+        self.kid, self.kid_more = kid, kid_more
+        self.invoice, self.invoice_more = invoice, invoice_more
+        self.party_items = party_items
+        self._party_amounts: dict[PartyKey, dict[int, list[str]]] = {}
+        self._parties_by_account: dict[str, list[PartyKey]] | None = None
+        self._parties_by_name: dict[str, list[PartyKey]] | None = None
+        self._name_blocks: dict[str, list[PartyKey]] | None = None
+        self._party_names: dict[PartyKey, str] = {}
+        self._party_due: dict[PartyKey, tuple[list[int], list[str]]] = {}
+        self._by_amount: dict[int, list[str]] | None = None
+
+        self.sent_by_e2e: dict[str, list[SentPayment]] = {}
+        self.sent_by_batch: dict[str, list[SentPayment]] = {}
+        for sent in sent_payments:
+            if sent.end_to_end_id:
+                self.sent_by_e2e.setdefault(sent.end_to_end_id, []).append(sent)
+            if sent.batch_id:
+                self.sent_by_batch.setdefault(sent.batch_id, []).append(sent)
+        for group in (*self.sent_by_e2e.values(), *self.sent_by_batch.values()):
+            group.sort(key=lambda s: (s.end_to_end_id, s.batch_id, s.amount))
+
+        self.postings: dict[str, LedgerPosting] = {}
+        self.postings_by_amount: dict[tuple[str, int], list[LedgerPosting]] = {}
+        for posting in postings:
+            if posting.id in self.postings:
+                raise ValueError(f"ledger posting {posting.id!r} is given twice")
+            self.postings[posting.id] = posting
+            self.postings_by_amount.setdefault((posting.account_id, posting.amount), []).append(posting)
+        for group in self.postings_by_amount.values():
+            group.sort(key=lambda p: (p.date, p.id))
+
+        self.own_by_id: dict[str, OwnAccount] = {}
+        self.own_by_number: dict[str, OwnAccount] = {}
+        for own in own_accounts:
+            self.own_by_id[own.id] = own
+            self.own_by_number[account_key(own.number)] = own
+
+    # -- lookups ------------------------------------------------------------------------------------
+
+    def by_kid(self, kid: str) -> tuple[str, ...]:
+        more = self.kid_more.get(kid)
+        if more is not None:
+            return tuple(sorted(more))
+        found = self.kid.get(kid)
+        return (found,) if found is not None else ()
+
+    def by_invoice(self, key: str) -> tuple[str, ...]:
+        more = self.invoice_more.get(key)
+        if more is not None:
+            return tuple(sorted(more))
+        found = self.invoice.get(key)
+        return (found,) if found is not None else ()
+
+    def party_amount(self, party: PartyKey, amount: int) -> list[str]:
+        """Items of `party` whose remaining amount was `amount` when the run started."""
+        amounts = self._party_amounts.get(party)
+        if amounts is None:
+            amounts = {}
+            for iid in sorted(self.party_items.get(party, ())):
+                amounts.setdefault(self.items[iid].remaining, []).append(iid)
+            self._party_amounts[party] = amounts
+        return amounts.get(amount, [])
+
+    def party_by_due(self, party: PartyKey) -> tuple[list[int], list[str]]:
+        """The items of `party` ordered by due date (then id): (day ordinals, ids)."""
+        found = self._party_due.get(party)
+        if found is None:
+            pairs = sorted(((self.items[i].due_date or _NO_DATE).toordinal(), i) for i in self.party_items.get(party, ()))
+            found = ([d for d, _ in pairs], [i for _, i in pairs])
+            self._party_due[party] = found
+        return found
+
+    def party_name(self, party: PartyKey) -> str:
+        """The normalised name of a party."""
+        name = self._party_names.get(party)
+        if name is None:
+            name = normalise_name(self.items[self.party_items[party][0]].party_name)
+            self._party_names[party] = name
+        return name
+
+    def _build_parties(self) -> None:
+        by_account: dict[str, list[PartyKey]] = {}
+        by_name: dict[str, list[PartyKey]] = {}
+        blocks: dict[str, list[PartyKey]] = {}
+        for party in sorted(self.party_items, key=lambda p: (p[0].value, p[1])):
+            seen: set[str] = set()
+            for iid in self.party_items[party]:
+                for account in self.items[iid].party_accounts:
+                    key = account_key(account)
+                    if key and key not in seen:
+                        seen.add(key)
+                        by_account.setdefault(key, []).append(party)
+            name = self.party_name(party)
+            if name:
+                by_name.setdefault(name, []).append(party)
+                for token in set(name.split()):
+                    if len(token) >= 3:
+                        blocks.setdefault(token[:4], []).append(party)
+        self._parties_by_account, self._parties_by_name, self._name_blocks = by_account, by_name, blocks
+
+    def parties_by_account(self, account: str) -> list[PartyKey]:
+        if self._parties_by_account is None:
+            self._build_parties()
+        return self._parties_by_account.get(account, [])  # type: ignore[union-attr]
+
+    def parties_by_name(self, name: str) -> list[PartyKey]:
+        if self._parties_by_name is None:
+            self._build_parties()
+        return self._parties_by_name.get(name, [])  # type: ignore[union-attr]
+
+    def parties_by_name_block(self, name: str) -> list[PartyKey]:
+        """Parties sharing a name token's first four letters with `name` (fuzzy candidates)."""
+        if self._name_blocks is None:
+            self._build_parties()
+        found: dict[PartyKey, None] = {}
+        for token in set(name.split()):
+            if len(token) >= 3:
+                block = self._name_blocks.get(token[:4], [])  # type: ignore[union-attr]
+                if len(block) <= NAME_BLOCK_LIMIT:
+                    found.update(dict.fromkeys(block))
+        return list(found)
+
+    def by_amount(self, amount: int) -> list[str]:
+        """Items whose remaining amount was `amount` when the run started."""
+        if self._by_amount is None:
+            by_amount: dict[int, list[str]] = {}
+            for iid, item in self.items.items():
+                bucket = by_amount.get(item.remaining)
+                if bucket is None:
+                    by_amount[item.remaining] = [iid]
+                else:
+                    bucket.append(iid)
+            self._by_amount = by_amount
+        return self._by_amount.get(amount, [])
