@@ -75,6 +75,16 @@ def _skatteetaten_account() -> str:
     raise AssertionError("no account number")  # pragma: no cover
 
 
+# The calendar and KID checks are pure: cache them, the generator asks the same questions often.
+_add_days = functools.lru_cache(maxsize=65536)(add_business_days)
+_on_or_after = functools.lru_cache(maxsize=65536)(business_day_on_or_after)
+
+
+@functools.lru_cache(maxsize=65536)
+def _kid_valid(kid: str) -> bool:
+    return KID(kid).valid
+
+
 @functools.cache
 def _bic(account: str) -> str | None:
     bank = bank_for_registration_number(account[:4])
@@ -217,12 +227,15 @@ def _plan_customer_payments(gen: _Gen) -> list[_Payment]:
     for inv in s.invoices:
         groups[(inv.customer, ore(inv.amount))].append(inv)
     twins = {inv.number for group in groups.values() if len(group) > 1 for inv in group}
+    by_customer: dict[str, list[Invoice]] = defaultdict(list)
+    for inv in s.invoices:
+        by_customer[inv.customer].append(inv)
     taken: set[str] = set()
     payments: list[_Payment] = []
     order = 0
 
     def day_for(inv: Invoice) -> dt.date:
-        target = add_business_days(business_day_on_or_after(inv.due_date), rng.choice((-4, -2, -1, 0, 0, 0, 1, 2, 3, 5, 8)))
+        target = _add_days(_on_or_after(inv.due_date), rng.choice((-4, -2, -1, 0, 0, 0, 1, 2, 3, 5, 8)))
         return target if window[0] <= target <= window[-1] else rng.choice(window)
 
     def add(p: _Payment) -> None:
@@ -254,7 +267,7 @@ def _plan_customer_payments(gen: _Gen) -> list[_Payment]:
         elif case == "free_text_invoice_number":
             add(_Payment(day_for(inv), 0, payer, amount, case, [(inv, amount)], message=text))
         elif case == "multi_invoice":
-            more = [v for v in s.invoices if v.customer == inv.customer and v.number not in taken and v.number not in twins]
+            more = [v for v in by_customer[inv.customer] if v.number not in taken and v.number not in twins]
             more = more[:rng.choice((1, 1, 2))]
             if not more:
                 add(_Payment(day_for(inv), 0, payer, amount, "kid" if inv.kid else "free_text_invoice_number",
@@ -293,7 +306,8 @@ def _plan_customer_payments(gen: _Gen) -> list[_Payment]:
             day = day_for(inv)
             key = f"dup-{inv.number}"
             add(_Payment(day, 0, payer, amount, "kid", [(inv, amount)], kids=(inv.kid,), key=key))  # type: ignore[arg-type]
-            later = [d for d in window if day < d <= add_business_days(day, 3)]
+            latest = _add_days(day, 3)
+            later = [d for d in window if day < d <= latest]
             if later:
                 add(_Payment(rng.choice(later), 0, payer, amount, "duplicate", [], kids=(inv.kid,),  # type: ignore[arg-type]
                              unapplied=amount, duplicate_of=key, note=f"the same payment for {inv.number} twice"))
@@ -305,7 +319,7 @@ def _typo(kid: str, rng: random.Random) -> str:
         pos = rng.randrange(len(kid) - 1)
         digit = str((int(kid[pos]) + rng.randrange(1, 10)) % 10) if kid[pos].isdigit() else "1"
         typo = kid[:pos] + digit + kid[pos + 1:]
-        if not KID(typo).valid:
+        if not _kid_valid(typo):
             return typo
     return kid[:-1] + ("0" if kid[-1] != "0" else "1")
 
@@ -321,7 +335,7 @@ def _incoming(gen: _Gen, day: dt.date, payments: list[_Payment]) -> None:
                             org_id=p.payer.org_number, kids=p.kids, message=p.message, reference=gen.archive_ref())
         # With an OCR agreement, KID payments come in the day's OCR batch; instant payments
         # (about one in four) are booked one by one as they arrive.
-        ocr = (account.ocr_agreement_id and len(p.kids) == 1 and KID(p.kids[0]).valid and p.message is None
+        ocr = (account.ocr_agreement_id and len(p.kids) == 1 and _kid_valid(p.kids[0]) and p.message is None
                and p.case in ("kid", "partial", "overpayment", "duplicate") and gen.rng.random() >= 0.25)
         (batch if ocr else singles).append((p, detail))
     if batch:
