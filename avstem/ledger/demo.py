@@ -9,6 +9,8 @@ already has customers is left alone.
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 import random
 from decimal import Decimal
 
@@ -64,6 +66,14 @@ PRODUCTS = [
 ]
 
 
+def _domain(name: str) -> str:
+    """"Kafé Solsiden AS" -> "kafesolsiden"."""
+    text = name.lower().removesuffix(" as").removesuffix(" sa")
+    for a, b in (("æ", "ae"), ("ø", "o"), ("å", "a"), ("é", "e"), ("ü", "u")):
+        text = text.replace(a, b)
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
 def _org_number(rng: random.Random) -> str:
     weights = (3, 2, 7, 6, 5, 4, 3, 2)
     while True:
@@ -103,7 +113,7 @@ def _bakery(user, company, today: datetime.date) -> None:
     customers = [
         subledger.create_customer(user, company, name=name, org_number=_org_number(rng), address=address,
                                   postal_code=postal_code, city=city,
-                                  email=f"faktura@{name.split()[0].lower().replace('ø', 'o').replace('ü', 'u').replace('.', '')}.no")
+                                  email=f"faktura@{_domain(name)}.no")
         for name, address, postal_code, city in CUSTOMERS
     ]
     accounts = {a.number: a for a in Account.objects.filter(company=company)}
@@ -119,51 +129,121 @@ def _bakery(user, company, today: datetime.date) -> None:
         lines=[Line("1920", _kr(385000)), Line("1460", _kr(42000)), Line("2000", -_kr(100000)), Line("2050", -_kr(327000))],
     ), job=JOB)
 
+    # Everything is drawn month by month, then booked in date order, as a bookkeeper would:
+    # invoice numbers and voucher numbers follow the dates.
+    events: list = []
+    order = itertools.count()
+
+    def schedule(day: datetime.date, kind: str, payload, last: bool = False) -> None:
+        if start <= day <= today:
+            heapq.heappush(events, (day, int(last), next(order), kind, payload))
+
     month = datetime.date(start.year, start.month, 1)
     supplier_number = 1000
-    invoices_made = 0
     while month <= today:
-        # customer invoices: 14-20 a month, on weekdays
         for _ in range(rng.randint(14, 20)):
             day = month + datetime.timedelta(days=rng.randrange(28))
-            if day < start or day > today:
-                continue
             customer = rng.choice(customers)
             lines = []
             for product, price, account, code in rng.sample(PRODUCTS, rng.randint(1, 3)):
                 quantity = Decimal(1) if price > 100000 else Decimal(rng.randint(2, 30))
                 lines.append(invoicing.InvoiceLineInput(product, quantity, price, account=account, vat_code=code))
-            invoice = invoicing.create_invoice(user, company, customer=customer, invoice_date=day, lines=lines, post=True, job=JOB)
-            invoices_made += 1
-            # the third invoice is paid in part and the fifth paid too much, whatever the dice say
-            _maybe_paid(user, company, rng, invoice, today, force={3: "partly", 5: "too_much"}.get(invoices_made))
-        # supplier invoices
+            schedule(day, "invoice", (customer, lines))
         for supplier, code, (low, high), per_month in suppliers:
             for n in range(per_month):
                 day = month + datetime.timedelta(days=min(27, 2 + n * 14 + rng.randrange(5)))
-                if day < start or day > today:
-                    continue
                 supplier_number += 1
-                gross = _kr(rng.randint(low, high))
                 kid = _supplier_kid(rng, supplier_number) if rng.random() < 0.7 else ""
-                invoice = invoicing.create_supplier_invoice(
-                    user, company, supplier=supplier, supplier_invoice_number=f"{supplier.number % 100}-{supplier_number}",
-                    invoice_date=day, due_date=day + datetime.timedelta(days=14), gross_amount=gross,
-                    vat_code=code, kid=kid, message="" if kid else f"Faktura {supplier_number}", post=True, job=JOB,
-                )
-                due = invoice.due_date
-                if due <= today - datetime.timedelta(days=2) or (due <= today and rng.random() < 0.5):
-                    item = invoicing.open_item_of(invoice)
-                    subledger.post_payment(user, company, date=due, amount=gross, supplier=supplier,
-                                           allocations=[(item, gross)], reference=kid, job=JOB)
-        # bank fees at the end of the month
-        fee_day = min(_month_end(month), today)
-        if fee_day >= start:
-            _bank_fee(user, company, fee_day, _kr(rng.randint(90, 240)))
+                schedule(day, "supplier_invoice", (supplier, code, _kr(rng.randint(low, high)), kid, supplier_number))
+        schedule(_month_end(month), "fee", _kr(rng.randint(90, 240)))
+        if month.month % 2 == 0:  # the end of a two-month VAT term: close it, after the day's other vouchers
+            schedule(_month_end(month), "vat_term", month, last=True)
         month = _next_month(month)
 
-    # one invoice credited in full, one over-payment that leaves a credit on the customer
-    _credit_one(user, company, today)
+    invoices_made = 0
+    while events:
+        day, _last, _seq, kind, payload = heapq.heappop(events)
+        if kind == "invoice":
+            customer, lines = payload
+            invoice = invoicing.create_invoice(user, company, customer=customer, invoice_date=day, lines=lines, post=True, job=JOB)
+            invoices_made += 1
+            # the third invoice is paid in part, the fifth paid too much and the eighth credited,
+            # whatever the dice say
+            if invoices_made == 8:
+                schedule(day + datetime.timedelta(days=10), "credit", invoice)
+                continue
+            plan = _payment_plan(rng, invoice, today, {3: "partly", 5: "too_much"}.get(invoices_made))
+            if plan is not None:
+                schedule(plan[0], "payment", (invoice, plan[1]))
+        elif kind == "payment":
+            invoice, amount = payload
+            subledger.post_payment(user, company, date=day, amount=amount, customer=invoice.customer,
+                                   allocations=[(invoicing.open_item_of(invoice), min(amount, invoice.gross_amount))],
+                                   reference=invoice.kid, job=JOB)
+        elif kind == "credit":
+            invoicing.create_credit_note(user, payload, date=day, post=True, job=JOB)
+        elif kind == "supplier_invoice":
+            supplier, code, gross, kid, number = payload
+            invoice = invoicing.create_supplier_invoice(
+                user, company, supplier=supplier, supplier_invoice_number=str(number),
+                invoice_date=day, due_date=day + datetime.timedelta(days=14), gross_amount=gross,
+                vat_code=code, kid=kid, message="" if kid else f"Faktura {number}", post=True, job=JOB,
+            )
+            # bills are paid on the due date; the last fortnight's are still to pay
+            if invoice.due_date <= today - datetime.timedelta(days=3):
+                schedule(invoice.due_date, "supplier_payment", invoice)
+        elif kind == "supplier_payment":
+            subledger.post_payment(user, company, date=day, amount=payload.gross_amount, supplier=payload.supplier,
+                                   allocations=[(invoicing.open_item_of(payload), payload.gross_amount)],
+                                   reference=payload.kid, job=JOB)
+        elif kind == "fee":
+            _bank_fee(user, company, day, payload)
+        elif kind == "vat_term":
+            payable = _close_vat_term(user, company, payload, max(start, _term_start(payload)))
+            if payable > 0:
+                schedule(_vat_due(payload), "vat_payment", (payload, payable))
+        elif kind == "vat_payment":
+            term_end, amount = payload
+            post_voucher(user, company, NewVoucher(
+                date=day, description=f"Mva {term_end.month // 2}. termin {term_end.year} til Skatteetaten", series=Series.BANK,
+                lines=[Line("2740", amount, reference="Skatteetaten"), Line("1920", -amount)],
+            ), job=JOB)
+
+
+def _term_start(term_end_month: datetime.date) -> datetime.date:
+    return datetime.date(term_end_month.year, term_end_month.month - 1, 1)
+
+
+def _vat_due(term_end_month: datetime.date) -> datetime.date:
+    """Payment deadline of a two-month VAT term: the 10th of the second month after it, except
+    31 August for May-June."""
+    if term_end_month.month == 6:
+        return datetime.date(term_end_month.year, 8, 31)
+    due = _next_month(_next_month(_next_month(term_end_month)))
+    return due.replace(day=10)
+
+
+def _close_vat_term(user, company, term_end_month: datetime.date, term_start: datetime.date) -> int:
+    """Move the term's VAT (27xx) to the settlement account 2740; returns the amount to pay."""
+    from django.db.models import Sum
+
+    from .models import Posting
+
+    end = _month_end(term_end_month)
+    movements = (
+        Posting.objects.filter(company=company, date__gte=term_start, date__lte=end, account__number__gte="2700",
+                               account__number__lt="2740")
+        .values_list("account__number").annotate(s=Sum("amount")).order_by("account__number")
+    )
+    lines = [Line(number, -amount) for number, amount in movements if amount]
+    total = sum(amount for _number, amount in movements)
+    if not lines:
+        return 0
+    lines.append(Line("2740", total))
+    post_voucher(user, company, NewVoucher(
+        date=end, description=f"Mva-oppgjør {term_end_month.month // 2}. termin {term_end_month.year}", lines=lines,
+    ), job=JOB)
+    return -total
 
 
 def _bank_fee(user, company, day: datetime.date, amount: int) -> None:
@@ -179,37 +259,23 @@ def _supplier_kid(rng: random.Random, number: int) -> str:
     return KID.create(payload, "MOD10" if rng.random() < 0.6 else "MOD11").value
 
 
-def _maybe_paid(user, company, rng: random.Random, invoice, today: datetime.date, force: str | None = None) -> None:
-    """Most invoices are paid around the due date; some late, some partly, one in fifty too
-    much; the newest are still open and some old ones overdue."""
-    item = invoicing.open_item_of(invoice)
+def _payment_plan(rng: random.Random, invoice, today: datetime.date, force: str | None = None):
+    """(day, amount) of the customer's payment, or None when it stays unpaid. Most pay around
+    the due date, one in five 20-45 days late, a few in part or too much; one in twelve of
+    the last few months' invoices is still unpaid (overdue once past its due date)."""
     roll = rng.random()
-    pay_day = invoice.due_date + datetime.timedelta(days=rng.randint(-6, 12) if roll < 0.8 else rng.randint(20, 60))
+    late = roll >= 0.8
+    day = invoice.due_date + datetime.timedelta(days=rng.randint(20, 45) if late else rng.randint(-6, 10))
     if force:
-        roll, pay_day = (0.01 if force == "partly" else 0.06), invoice.due_date
-    if pay_day > today or roll > 0.95:
-        return  # open (not due yet) or overdue
+        roll, day = (0.01 if force == "partly" else 0.05), invoice.due_date
+    if roll > 0.92 and invoice.invoice_date > today - datetime.timedelta(days=120):
+        return None
     gross = invoice.gross_amount
-    if roll < 0.05:
-        amount = gross // 2 // 100 * 100  # partly paid
-    elif roll < 0.07:
-        amount = gross + _kr(rng.choice([100, 250, 500]))  # paid too much: a credit on the customer
-    else:
-        amount = gross
-    subledger.post_payment(user, company, date=pay_day, amount=amount, customer=invoice.customer,
-                           allocations=[(item, min(amount, gross))], reference=invoice.kid, job=JOB)
-
-
-def _credit_one(user, company, today: datetime.date) -> None:
-    from .models import Invoice
-
-    candidate = (
-        Invoice.objects.filter(company=company, kind="invoice", status="posted", open_items__remaining__gt=0,
-                               invoice_date__lte=today - datetime.timedelta(days=20))
-        .order_by("invoice_date", "id").first()
-    )
-    if candidate is not None:
-        invoicing.create_credit_note(user, candidate, date=candidate.invoice_date + datetime.timedelta(days=10), post=True, job=JOB)
+    if roll < 0.04:
+        return day, gross // 2 // 100 * 100  # paid in part
+    if roll < 0.06:
+        return day, gross + _kr(rng.choice([100, 250, 500]))  # paid too much: a credit on the customer
+    return day, gross
 
 
 def _month_end(month: datetime.date) -> datetime.date:

@@ -127,15 +127,22 @@ class VoucherLineForm(forms.Form):
     debit = AmountField(label=_("Debit"), required=False, allow_negative=False)
     credit = AmountField(label=_("Credit"), required=False, allow_negative=False)
     vat_code = forms.ChoiceField(label=_("VAT"), required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none(), required=False)
+    party = forms.ChoiceField(label=_("Customer / supplier"), required=False)
 
-    def __init__(self, *args, company=None, **kwargs):
+    def __init__(self, *args, company=None, parties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vat_code"].choices = vat_choices()
-        if company is not None:
-            self.fields["customer"].queryset = Customer.objects.filter(company=company, active=True)
-            self.fields["supplier"].queryset = Supplier.objects.filter(company=company, active=True)
+        self.fields["party"].choices = parties if parties is not None else party_choices(company)
+
+    def clean_party(self):
+        """"c:<id>" is a customer, "s:<id>" a supplier of the company (the choices hold only those)."""
+        value = self.cleaned_data["party"]
+        self.cleaned_data["customer"] = self.cleaned_data["supplier"] = None
+        if value:
+            kind, pk = value.split(":")
+            model = Customer if kind == "c" else Supplier
+            self.cleaned_data["customer" if kind == "c" else "supplier"] = model.objects.get(pk=int(pk))
+        return value
 
     def clean_account(self):
         # "1920 Bank, driftskonto" from the suggestion list, or just "1920"
@@ -153,20 +160,37 @@ class VoucherLineForm(forms.Form):
         return data
 
 
+def party_choices(company) -> list:
+    """Customers and suppliers in one list, grouped: values "c:<id>" and "s:<id>"."""
+    if company is None:
+        return [("", "–")]
+    customers = [(f"c:{c.pk}", f"{c.number} {c.name}") for c in Customer.objects.filter(company=company, active=True)]
+    suppliers = [(f"s:{s.pk}", f"{s.number} {s.name}") for s in Supplier.objects.filter(company=company, active=True)]
+    return [("", "–"), (_("Customers"), customers), (_("Suppliers"), suppliers)]
+
+
 class BaseLineFormSet(forms.BaseFormSet):
     def __init__(self, *args, company=None, **kwargs):
         self.company = company
         super().__init__(*args, **kwargs)
 
+    def _line_kwargs(self) -> dict:
+        kwargs = {"company": self.company}
+        if "party" in self.form.base_fields:  # one query for all the lines' customer/supplier lists
+            if not hasattr(self, "_parties"):
+                self._parties = party_choices(self.company)
+            kwargs["parties"] = self._parties
+        return kwargs
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        kwargs["company"] = self.company
+        kwargs.update(self._line_kwargs())
         return kwargs
 
     @property
     def empty_form(self):
         form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
-                         use_required_attribute=False, company=self.company, renderer=self.renderer)
+                         use_required_attribute=False, renderer=self.renderer, **self._line_kwargs())
         self.add_fields(form, None)
         return form
 
@@ -222,7 +246,7 @@ class SupplierForm(PartyForm):
 
 
 class InvoiceForm(forms.Form):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), empty_label=_("Choose a customer"))
     invoice_date = NorwegianDateField(label=_("Invoice date"))
     due_date = NorwegianDateField(label=_("Due date"), required=False, help_text=_("Empty: the payment terms from the ledger settings."))
     reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
@@ -283,7 +307,7 @@ class CreditNoteForm(forms.Form):
 
 
 class SupplierInvoiceForm(forms.Form):
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none(), empty_label=_("Choose a supplier"))
     supplier_invoice_number = forms.CharField(label=_("Supplier's invoice number"), max_length=50)
     invoice_date = NorwegianDateField(label=_("Invoice date"))
     due_date = NorwegianDateField(label=_("Due date"), required=False)

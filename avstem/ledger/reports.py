@@ -123,8 +123,9 @@ def trial_balance(company, date_from: datetime.date, date_to: datetime.date, *, 
         (r for r in by_account.values() if include_zero or r.opening or r.debit or r.credit),
         key=lambda r: r.account.number,
     )
-    if earlier:
-        result.rows.append(TrialBalanceRow(account=None, opening=earlier))
+    if earlier:  # shown with the equity, after the balance sheet accounts
+        position = sum(1 for r in result.rows if r.account.number < "3")
+        result.rows.insert(position, TrialBalanceRow(account=None, opening=earlier))
     return result
 
 

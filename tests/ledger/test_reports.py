@@ -49,8 +49,9 @@ def test_profit_and_loss_accounts_open_at_zero_in_a_new_fiscal_year(books):
     report = reports.trial_balance(books, D(2026, 1, 1), D(2026, 1, 31))
     assert row(report, "3000").opening == 0 and row(report, "3000").closing == -10000
     assert row(report, "1920").opening == 670000
-    earlier = report.rows[-1]
+    earlier = report.rows[2]  # after 1920 and 2000, before 3000
     assert earlier.account is None and earlier.opening == -170000  # 2025's profit, not yet closed to equity
+    assert [r.number for r in report.rows] == ["1920", "2000", "", "3000"]
     assert report.totals.opening == 0 and report.totals.closing == 0
 
 

@@ -88,3 +88,17 @@ def current_tab(context):
     if match is None or match.namespace != "ledger":
         return ""
     return TAB_OF.get(match.url_name, "")
+
+
+@register.filter
+def bank_account(value):
+    """11-digit Norwegian account numbers printed as 9710 21 07563; IBANs in groups of four."""
+    from avstem.norway.accounts import format_account_number, format_iban, is_valid_account_number, is_valid_iban
+
+    if not value:
+        return ""
+    if is_valid_account_number(value):
+        return format_account_number(value)
+    if is_valid_iban(value):
+        return format_iban(value)
+    return value

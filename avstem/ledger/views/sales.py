@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,7 +88,13 @@ def _party_edit(request, model, party, form_class, create, update, template, det
         field = "customer" if model is Customer else "supplier"
         context["items"] = subledger.open_items(company, **{field: party})
         context["balance"] = subledger.party_balance(company, **{field: party})
-        context["invoices"] = (party.invoices.order_by("-invoice_date", "-id")[:20])
+        invoices = list(party.invoices.order_by("-invoice_date", "-id")[:20])
+        link = "invoice" if model is Customer else "supplier_invoice"
+        remaining = dict(
+            OpenItem.objects.filter(**{f"{link}__in": invoices}).values(link).annotate(s=Sum("remaining")).values_list(link, "s")
+        )
+        context["invoices"] = [(i, remaining.get(i.pk)) for i in invoices]
+        context["today"] = today()
     return render(request, template, context)
 
 
@@ -376,6 +383,7 @@ def supplier_invoice(request, company_id, supplier_invoice_id):
     return render(request, "ledger/supplier_invoice.html", {
         "company": request.company, "obj": obj, "item": item, "settlements": subledger.settlements_of(item) if item else [],
         "vat_code": vat.codes().get(obj.vat_code), "can_change": can_change(request), "today": today(),
+        "vat_name": vat.codes()[obj.vat_code].name(get_language() or "nb") if obj.vat_code in vat.codes() else "",
     })
 
 
