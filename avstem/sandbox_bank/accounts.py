@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -434,7 +433,3 @@ def detail_json(d: sqlite3.Row) -> dict:
         "reference": d["reference"],
         "additional_info": d["info"],
     }
-
-
-def dumps_accounts(value: list[str] | None) -> str | None:
-    return None if value is None else json.dumps(value)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from avstem.sandbox_bank import accounts as acc
 from avstem.sandbox_bank import oauth, payments, statements
 from avstem.sandbox_bank.store import bank_day
-from avstem.sandbox_bank.web import HTTPError, Param, Request, Response, bad_request, json_response, not_found
+from avstem.sandbox_bank.web import Param, Request, Response, bad_request, json_response, not_found
 
 if TYPE_CHECKING:
     from avstem.sandbox_bank.server import SandboxBank
@@ -310,5 +310,3 @@ def _cursor(text: str | None, account_id: str, first: dt.date, last: dt.date) ->
                           "invalid_cursor")
     return day, seq
 
-
-__all__ = ["register", "HTTPError"]

@@ -37,7 +37,6 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from avstem.norway.accounts import bank_for_registration_number, complete_account_number

@@ -20,10 +20,14 @@ import sqlite3
 import time
 import urllib.parse
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from avstem.sandbox_bank.accounts import accounts_of, check_national_id, companies_of
 from avstem.sandbox_bank.store import bank_day, settings
 from avstem.sandbox_bank.web import HTTPError
+
+if TYPE_CHECKING:
+    from avstem.sandbox_bank.server import SandboxBank
 
 SCOPES = ("accounts", "payments")
 DEFAULT_CLIENT_ID = "avstem-dev"
@@ -409,7 +413,7 @@ def consents(conn: sqlite3.Connection, org_number: str | None = None) -> list[di
 # --- routes --------------------------------------------------------------------------------------
 
 
-def register(app: "SandboxBank") -> None:  # noqa: F821 - imported lazily to avoid a cycle
+def register(app: SandboxBank) -> None:
     from avstem.sandbox_bank import pages
     from avstem.sandbox_bank.accounts import persons
     from avstem.sandbox_bank.web import Param, Request, Response, html_response, json_response, redirect

@@ -31,7 +31,6 @@ from avstem.formats.pain002 import write_pain002
 from avstem.formats.payments import (
     OriginalGroupStatus,
     PaymentInformationStatus,
-    PaymentOrder,
     StatusReason,
     StatusReport,
     TransactionStatus,
@@ -526,7 +525,3 @@ def report_json(row: sqlite3.Row, include_document: bool = True) -> dict:
 def status_report_rows(conn: sqlite3.Connection, payment_id: str, after: int = 0) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM status_reports WHERE payment_id = ? AND seq > ? ORDER BY seq",
                         (payment_id, after)).fetchall()
-
-
-def order_of(document: bytes) -> PaymentOrder:
-    return read_pain001(document).order
