@@ -79,8 +79,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.truth is not None:
         Path(args.truth).write_text(json.dumps(result.truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     seconds = time.monotonic() - started
-    print(f"{company.name} ({company.org_number}): {lines} bank lines, {len(result.truth['transactions'])} truth "
-          f"items, {result.start} to {result.end}, in {seconds:.2f} s ({lines / max(seconds, 1e-9):.0f} lines/s)")
+    items = len(result.truth["transactions"])
+    print(f"{company.name} ({company.org_number}): {lines} bank lines holding {items} transactions (truth items), "
+          f"{result.start} to {result.end}, in {seconds:.2f} s ({items / max(seconds, 1e-9):.0f} transactions/s)")
     return 0
 
 
