@@ -15,7 +15,8 @@ def api(client, company, owner):
 
     _token, raw = create_token(owner, "test", two_factor=True)
     base = f"/api/companies/{company.pk}/ledger"
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    # Messages follow Accept-Language (bokmål by default); these tests read the English ones.
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
     class Api:
         def get(self, path, **params):
