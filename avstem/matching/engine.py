@@ -112,7 +112,7 @@ def _party_ref(item: OpenItem) -> str:
 
 
 def _target_key(p: Proposal) -> tuple:
-    return tuple((t.kind.value, t.ref, t.amount) for t in p.targets)
+    return (tuple((t.kind.value, t.ref, t.amount) for t in p.targets), p.counterpart or ())
 
 
 def _sort_key(p: Proposal) -> tuple:
@@ -170,8 +170,8 @@ class _Run:
             else:
                 single = len(details) == 1
                 units = [_Unit(pos, line, n, d, single) for n, d in enumerate(details)]
-                if self._whole_batch(pos, line, units):
-                    continue
+            if (line.payment_info_id or line.end_to_end_id) and self._whole_batch(pos, line, units):
+                continue
             self.units.append(units)
             for u in units:
                 if not self._strong(u):
@@ -329,14 +329,21 @@ class _Run:
             r = self.rem(iid)
             if item.currency != u.line.currency:
                 parts.append(("currency", _label(item), item.currency))
+                u.notes.append(("currency", _label(item), item.currency))
                 certain = False
             elif r == 0:
                 settled.append(iid)
-            elif not _same_sign(r, u.amount):
-                parts.append(("sign", _label(item)))
-                certain = False
             else:
                 usable.append(iid)
+        # Credit notes net off against invoices paid with them; on their own, or when they
+        # outweigh the invoices, they go the wrong way.
+        if usable and not _same_sign(sum(self.rem(i) for i in usable), u.amount) or all(
+                not _same_sign(self.rem(i), u.amount) for i in usable):
+            for iid in [i for i in usable if not _same_sign(self.rem(i), u.amount)]:
+                parts.append(("sign", _label(items[iid])))
+                u.notes.append(("sign", _label(items[iid])))
+                usable.remove(iid)
+            certain = False
         u.evidence = True
         if settled:
             certain = False
@@ -367,8 +374,9 @@ class _Run:
         short = abs(total) - abs(amount)
         first = items[usable[0]]
         if short > 0:
-            fee_like = short <= config.fee_tolerance and short <= config.fee_max_share * abs(total)
-            if fee_like:
+            fee_sized = short <= config.fee_tolerance
+            plausible = fee_sized and short <= config.fee_max_share * abs(total)
+            if fee_sized:
                 charged = sum(c.amount for c in u.charges if c.included)
                 exact = charged == short
                 fee_parts = [*parts, ("amount_differs", amount, total), ("fee", short, config.fee_account)]
@@ -376,18 +384,21 @@ class _Run:
                     fee_parts.append(("fee_charges", charged))
                 automatic = certain and exact and config.auto_fee_with_charges
                 self.propose(u, Kind.FEE_DEDUCTED, (*settle, Target(FEE, config.fee_account, -sign * short)),
-                             0.97 if exact else 0.8, automatic, fee_parts)
+                             0.97 if exact else 0.8 if plausible else 0.45, automatic, fee_parts)
                 if automatic:
                     return True
-            ordered = sorted(usable, key=lambda i: (items[i].due_date or dt.date.max, i))
-            left, alloc = abs(amount), []
-            for iid in ordered:
+            # Credit notes count in full; the money goes to the invoices due first.
+            credits = [Target(OPEN_ITEM, i, self.rem(i)) for i in usable if not _same_sign(self.rem(i), amount)]
+            left = abs(amount) + sum(abs(t.amount) for t in credits)
+            alloc = list(credits)
+            for iid in sorted((i for i in usable if _same_sign(self.rem(i), amount)),
+                              key=lambda i: (items[i].due_date or dt.date.max, i)):
                 take = min(left, abs(self.rem(iid)))
                 if take:
                     alloc.append(Target(OPEN_ITEM, iid, sign * take))
                 left -= take
             automatic = certain and config.auto_partial and len(usable) == 1
-            confidence = (0.6 if fee_like else 0.75) if len(usable) == 1 else 0.55
+            confidence = (0.6 if plausible else 0.75) if len(usable) == 1 else 0.55
             self.propose(u, Kind.PARTIAL, tuple(alloc), confidence, automatic,
                          [*parts, ("partial", abs(amount), abs(total), short)])
             if automatic:

@@ -178,7 +178,7 @@ class Config:
     fee_account: str = "7770"
     difference_account: str = "7790"
     fee_tolerance: int = 25_000  # øre: the largest deducted fee considered
-    fee_max_share: float = 0.2  # and at most this share of the open amount
+    fee_max_share: float = 0.1  # a plausible fee is at most this share of the open amount
     due_window: tuple[int, int] = (-60, 120)  # days around the due date for amount evidence
     posting_window: int = 5  # days between a bank line and a posting of the same amount
     transfer_window: int = 4  # days between the two sides of an own transfer

@@ -79,8 +79,9 @@ class RefToken(NamedTuple):
 @functools.lru_cache(maxsize=1 << 16)
 def reference_tokens(text: str) -> tuple[RefToken, ...]:
     """Candidate references in free text, whole words only, never digit fragments of a longer
-    number. Parts are the pieces of a token with separators ('NR.10023' -> 'NR', '10023') or
-    the digits of letters glued to digits ('INV10023' -> '10023')."""
+    number. Parts are the pieces of a token with separators when only one of them has digits
+    ('NR.10023' -> 'NR', '10023'; but '10023-2' stays whole) or the digits of letters glued to
+    digits ('INV10023' -> '10023')."""
     out: list[RefToken] = []
     announced = False
     for raw in _TOKEN.findall(text):
@@ -90,6 +91,8 @@ def reference_tokens(text: str) -> tuple[RefToken, ...]:
         if not token.isalnum():
             parts = tuple(p for p in _SPLIT.split(token) if p)
             prefix = parts[0] if parts else ""
+            if sum(any(c.isdigit() for c in p) for p in parts) > 1:
+                parts = ()  # "10023-2", "2024/115": one number with a separator, not two references
         else:
             glued = _LETTERS_DIGITS.match(token)
             if glued:
