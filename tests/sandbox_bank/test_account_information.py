@@ -25,7 +25,7 @@ def test_accounts_are_valid_numbers_at_real_banks(bank):
 def test_transactions_balances_statements_and_notifications(bank):
     token = connect(bank)["access_token"]
     operating, tax = accounts(bank, token)
-    kid = "0000100019"  # MOD10
+    kid = "0000100016"  # MOD10
     ids = bank.client.add_transactions(
         {"account": operating["account_number"], "amount": "1250.00", "kid": kid,
          "counterparty": {"name": "Kafé Nord AS", "account": "86011117947"}},
@@ -33,9 +33,9 @@ def test_transactions_balances_statements_and_notifications(bank):
         {"account": operating["account_number"], "amount": "-450.50", "kind": "card", "status": "pending",
          "description": "*4521 03.03 REMA 1000", "book_on": "2025-03-04"},
         {"account": operating["account_number"], "batch": [
-            {"amount": "100.00", "kid": "0000200017", "counterparty": {"name": "A", "account": "86011117947"}, "reference": "000000001"},
-            {"amount": "200.00", "kid": "0000300015", "counterparty": {"name": "B"}, "reference": "000000002"},
-            {"amount": "300.00", "kid": "0000400013", "counterparty": {"name": "C"}, "reference": "000000003"}]})
+            {"amount": "100.00", "kid": "0000200014", "counterparty": {"name": "A", "account": "86011117947"}, "reference": "000000001"},
+            {"amount": "200.00", "kid": "0000300012", "counterparty": {"name": "B"}, "reference": "000000002"},
+            {"amount": "300.00", "kid": "0000400010", "counterparty": {"name": "C"}, "reference": "000000003"}]})
     pending_id = ids[2]
     page = get(bank, f"/api/v1/accounts/{operating['id']}/transactions?from=2025-03-03&to=2025-03-03&page_size=2", token).json()
     assert len(page["transactions"]) == 2 and page["next_cursor"]
@@ -79,13 +79,13 @@ def test_transactions_balances_statements_and_notifications(bank):
     assert_valid_xsd(notification.body, "camt.054.001.02")
     entries = camt.read(notification.body).statements[0].entries
     assert {e.account_servicer_reference for e in entries} == {ids[0], ids[3]}  # the ones with details
-    assert [str(k) for t in entries[1].transactions for k in t.kids] == ["0000200017", "0000300015", "0000400013"]
+    assert [str(k) for t in entries[1].transactions for k in t.kids] == ["0000200014", "0000300012", "0000400010"]
 
     ocr = get(bank, f"/api/v1/accounts/{operating['id']}/ocr/2025-03-03.txt", token)
     assert ocr.status == 200
     read = read_ocr(ocr.body)
     assert read.statements[0].consistency.batches is not False
-    assert [str(t.kids[0]) for e in read.statements[0].entries for t in e.transactions] == ["0000200017", "0000300015", "0000400013"]
+    assert [str(t.kids[0]) for e in read.statements[0].entries for t in e.transactions] == ["0000200014", "0000300012", "0000400010"]
     assert sum(e.amount for e in read.statements[0].entries) == Decimal("600.00")
 
     today = get(bank, f"/api/v1/accounts/{operating['id']}/statements/2025-03-04.camt053", token)
