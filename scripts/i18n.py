@@ -4,7 +4,7 @@ compile. Needs GNU gettext (msgfmt, xgettext) and polib; only developers who cha
 run it. The compiled .mo files are committed, so a fresh clone needs neither.
 
     .venv/bin/python scripts/i18n.py            # refresh, fill, compile; list what is missing
-    .venv/bin/python scripts/i18n.py --ignore "ledger/*"   # leave out work in progress
+    .venv/bin/python scripts/i18n.py --ignore "banking/*"   # leave out work in progress
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ PO = ROOT / "avstem" / "locale" / "{lang}" / "LC_MESSAGES" / "django.po"
 
 
 def main() -> int:
-    # `--ignore DIR/*` leaves out a context whose work is still in progress.
-    extra_ignores = sys.argv[1:]
+    # Apps with a locale/ folder of their own keep their own catalogue; `--ignore DIR/*` also
+    # leaves out a context whose work is still in progress.
+    own = [f"{path.parent.name}/*" for path in (ROOT / "avstem").glob("*/locale") if path.parent.name != "avstem"]
+    extra_ignores = [arg for name in own for arg in ("--ignore", name)] + sys.argv[1:]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "avstem.settings", "AVSTEM_DATA_DIR": str(ROOT / "var")}
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "nb", "-l", "en", "--no-obsolete",
