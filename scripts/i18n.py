@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Refresh the translation catalogues: makemessages, fill bokmål from nb_translations.py,
-compile. Needs GNU gettext (msgfmt, xgettext) and polib; only developers who change UI text
+"""Refresh the main translation catalogue: makemessages, fill bokmål from nb_translations.py
+(a translation typed into the .po is kept too; msgmerge's fuzzy guesses are cleared), compile. Needs GNU gettext (msgfmt, xgettext) and polib; only developers who change UI text
 run it. The compiled .mo files are committed, so a fresh clone needs neither.
 
     .venv/bin/python scripts/i18n.py            # refresh, fill, compile; list what is missing
@@ -44,14 +44,17 @@ def main() -> int:
     catalogue = polib.pofile(str(PO).format(lang="nb"))
     missing = []
     for entry in catalogue:
+        if "fuzzy" in entry.flags:
+            # msgmerge's guess from a similar string is usually wrong: clear it for a real one.
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         text = NB.get(entry.msgid)
-        if entry.msgid_plural:
-            if isinstance(text, list):
-                entry.msgstr_plural = {0: text[0], 1: text[1]}
+        if entry.msgid_plural and isinstance(text, list):
+            entry.msgstr_plural = {0: text[0], 1: text[1]}
         elif isinstance(text, str):
             entry.msgstr = text
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
         if not (entry.msgstr or any(entry.msgstr_plural.values())):
             missing.append(entry.msgid)
     catalogue.save()
