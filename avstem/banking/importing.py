@@ -112,13 +112,19 @@ def find_account(company, data: StatementData, chosen: BankAccount | None, label
 
 def import_document(document: Document, *, company, source: str, batch: ImportBatch | None = None,
                     account: BankAccount | None = None, actor=None, job: str = "",
-                    not_before: datetime.date | None = None, progress=None, file_name: str = "") -> Outcome:
-    """Store a whole delivery in one transaction (see the module docstring)."""
+                    not_before: datetime.date | None = None, progress=None, file_name: str = "",
+                    only_accounts: set[int] | None = None) -> Outcome:
+    """Store a whole delivery in one transaction (see the module docstring). With `only_accounts`
+    (bank account ids), statements for other accounts are left out with a warning."""
     datas = statements_of(document, source, file_name or (batch.file_name if batch else ""))
     outcome = Outcome()
     with transaction.atomic():
         for data in datas:
             target = find_account(company, data, account, data.label)
+            if only_accounts is not None and target.pk not in only_accounts:
+                outcome.warnings.append(_("%(label)s: %(account)s is not covered by the agreement; left out.")
+                                        % {"label": data.label or _("The file"), "account": target})
+                continue
             if data.currency and data.currency != target.currency:
                 raise ImportRefused(_("%(label)s: the statement is in %(ccy)s but %(account)s is in %(own)s.")
                                     % {"label": data.label or _("The file"), "ccy": data.currency,

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from avstem.companies.access import company_view
@@ -7,10 +8,10 @@ from avstem.companies.models import Permission
 from avstem.norway.errors import InvalidNumber
 from avstem.web.validators import message_for
 
-from . import services
-from .forms import BankAccountForm
-from .lookup import bank_details
-from .models import BankAccount, Kind
+from .. import services
+from ..forms import BankAccountForm
+from ..lookup import bank_details
+from ..models import BankAccount, Kind
 
 
 @company_view()
@@ -42,6 +43,9 @@ def _edit(request, company, account: BankAccount | None):
             form.add_error(field, message_for(exc) if isinstance(exc, InvalidNumber) else str(exc))
         else:
             messages.success(request, _("The bank account was saved."))
+            target = request.GET.get("next")
+            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                return redirect(target)  # back into the bank wizard
             return redirect("banking:bank_accounts", company.pk)
     details = None
     number = form.data.get("account_number") if form.is_bound else (account.account_number if account else "")
