@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "avstem.audit",
     "avstem.banking",
     "avstem.ledger",
+    "avstem.reconciliation",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

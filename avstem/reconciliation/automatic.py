@@ -1,0 +1,269 @@
+"""The automatic reconciliation run (R3.4, R5.1) and the proposal cache the screen reads.
+
+    run(company, accounts=None, apply=..., trigger=..., actor=None, job="")  -> RunResult
+    reconcile_after_sync(company, bank_account, job="bank-sync")           the sync's last step
+    refresh(company, line_ids)                                             proposals for a few lines again
+
+A run loads the company's unreconciled booked lines and every candidate, asks the engine, then
+applies the certain matches of the accounts with automation on (each its own reconciliation, with
+its own audit entry, undoable like any other) when their confidence reaches the account's
+setting, and stores everything else as proposals and reasons for the screen. Lines are applied
+in chunks, one transaction per chunk and a savepoint per line: a line a user reconciled
+meanwhile is skipped (they won), and one refusal does not hold the others back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from avstem import matching
+from avstem.audit import services as audit
+from avstem.banking.models import AgreementAccount, AgreementStatus, BankAccount
+from avstem.ledger.auditing import actor_label
+
+from . import inputs
+from .errors import ReconciliationError
+from .explanations import dump
+from .models import AutomationSetting, BankRule, LineAnalysis, LineProposal, Method, ReconciliationRun, Trigger
+from .plans import from_proposals
+from .services import apply
+
+log = logging.getLogger("avstem.reconciliation")
+
+DEFAULT_CONFIDENCE = Decimal("0.900")
+APPLY_CHUNK = 250  # lines per transaction when applying
+
+
+@dataclass
+class LineOutcome:
+    line_id: int
+    account_id: int
+    outcome: str  # matched (applied), proposed, left
+    kind: str = ""
+    rule: str = ""
+    confidence: float = 0.0
+    reconciliation_id: int | None = None
+    explanation: list = field(default_factory=list)
+    note: str = ""  # why a certain match was not applied
+
+
+@dataclass
+class RunResult:
+    run: ReconciliationRun
+    lines: list[LineOutcome]
+    seconds: dict[str, float]
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(o.outcome for o in self.lines)
+        return {k: counts.get(k, 0) for k in ("matched", "proposed", "left")}
+
+    def by_rule(self) -> dict[str, dict[str, int]]:
+        """Outcome -> evidence kind or rule name -> lines."""
+        out: dict[str, Counter] = defaultdict(Counter)
+        for o in self.lines:
+            out[o.outcome][f"rule: {o.rule}" if o.rule else (o.kind or "-")] += 1
+        return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in out.items()}
+
+
+def threshold(account_id: int) -> Decimal:
+    setting = AutomationSetting.objects.filter(bank_account_id=account_id).values_list("min_confidence", flat=True).first()
+    return setting if setting is not None else DEFAULT_CONFIDENCE
+
+
+def automation_on(account: BankAccount) -> bool:
+    """R5.1: automatic reconciliation needs an active agreement with statements, switched on."""
+    return AgreementAccount.objects.filter(bank_account=account, active=True, auto_reconcile=True,
+                                           agreement__status=AgreementStatus.ACTIVE,
+                                           services__in=["statements", "both"]).exists()
+
+
+def _match_of(result: matching.LineResult) -> list[matching.Proposal] | None:
+    if result.outcome is not matching.Outcome.MATCHED:
+        return None
+    return [d.match for d in result.details]
+
+
+def _rule_names(company) -> dict[str, str]:
+    return {str(pk): name for pk, name in BankRule.objects.filter(company=company).values_list("pk", "name")}
+
+
+def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None = None, trigger: str = Trigger.SCREEN,
+        actor=None, job: str = "") -> RunResult:
+    """Match the company's unreconciled lines; apply the certain matches of the accounts in
+    `apply_to` (default: those with automation on) and store proposals for the rest. `accounts`
+    limits which lines the run reports and caches (the engine still sees every account, so own
+    transfers pair)."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    company_accounts = list(BankAccount.objects.filter(company=company).select_related("gl_account"))
+    scope = {a.pk for a in company_accounts} if accounts is None else set(accounts)
+    if apply_to is None:
+        apply_to = {a.pk for a in company_accounts if a.pk in scope and automation_on(a)}
+    run_row = ReconciliationRun.objects.create(
+        company=company, bank_account_id=next(iter(scope)) if len(scope) == 1 else None, trigger=trigger,
+        apply=bool(apply_to), started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        label=actor_label(actor, job))
+    lines = inputs.bank_lines(company)
+    candidates = dict(
+        open_items=inputs.open_items(company), postings=inputs.ledger_postings(company, company_accounts),
+        sent_payments=inputs.sent_payments(company), own_accounts=inputs.own_accounts(company),
+        rules=inputs.rules(company), learner=inputs.learner(company), config=inputs.config(company))
+    seconds["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    result = matching.reconcile(lines, **candidates)
+    seconds["match"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    rule_names = _rule_names(company)
+    limits = {pk: float(threshold(pk)) for pk in apply_to}
+    outcomes: list[LineOutcome] = []
+    to_apply: list[tuple[LineOutcome, list[matching.Proposal]]] = []
+    cache: list[matching.LineResult] = []
+    for line in result.lines:
+        account_id = int(line.account_id)
+        if account_id not in scope:
+            continue
+        best = _best(line)
+        outcome = LineOutcome(int(line.line_id), account_id, line.outcome.value, kind=best.kind.value if best else "",
+                              rule=rule_names.get(best.rule_id, "") if best and best.rule_id else "",
+                              confidence=best.confidence if best else 0.0,
+                              explanation=dump(best.explanation) if best else dump(_reason(line)))
+        outcomes.append(outcome)
+        match = _match_of(line)
+        if match is not None and account_id in limits and min(p.confidence for p in match) >= limits[account_id]:
+            to_apply.append((outcome, match))
+        else:
+            if match is not None:
+                outcome.outcome = "proposed"
+                outcome.note = ("automation off" if account_id not in limits else "below the confidence needed")
+            cache.append(line)
+    applied_ids = _apply_all(company, to_apply, run_row, actor, job)
+    for outcome, _match in to_apply:
+        if outcome.line_id not in applied_ids:
+            outcome.outcome = "proposed"
+    failed = {o.line_id for o, _m in to_apply if o.line_id not in applied_ids}
+    cache += [line for line in result.lines if int(line.line_id) in failed]
+    seconds["apply"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    store(cache, run_row, replace_accounts=scope, keep=applied_ids)
+    seconds["store"] = time.perf_counter() - clock
+
+    res = RunResult(run_row, outcomes, seconds)
+    counts = res.counts()
+    run_row.lines, run_row.matched, run_row.applied = len(outcomes), len(to_apply), len(applied_ids)
+    run_row.proposed, run_row.left = counts["proposed"], counts["left"]
+    run_row.summary = {"by": res.by_rule(), "seconds": {k: round(v, 3) for k, v in seconds.items()}}
+    run_row.finished_at = timezone.now()
+    run_row.save()
+    audit.record(action="reconciliation.run", actor=actor, job=job, company=company, obj=run_row,
+                 changes={"applied": [None, run_row.applied], "proposed": [None, run_row.proposed],
+                          "left": [None, run_row.left]},
+                 summary=f"{run_row.get_trigger_display()}: {run_row.lines}")
+    return res
+
+
+def _best(line: matching.LineResult) -> matching.Proposal | None:
+    for detail in line.details:
+        if detail.proposals:
+            return detail.proposals[0]
+    return line.alternatives[0] if line.alternatives else None
+
+
+def _reason(line: matching.LineResult):
+    for detail in line.details:
+        if detail.reason is not None:
+            return detail.reason
+    return None
+
+
+def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
+    applied: set[int] = set()
+    for start in range(0, len(to_apply), APPLY_CHUNK):
+        chunk = to_apply[start:start + APPLY_CHUNK]
+        with transaction.atomic():
+            for outcome, match in chunk:
+                if outcome.line_id in applied:
+                    continue  # the other side of an own transfer, applied with its pair
+                plan = from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC)
+                if any(line_id in applied for line_id in plan.line_ids):
+                    continue
+                try:
+                    rec = apply(actor, company, plan, job=job, run=run_row)
+                except ReconciliationError as exc:
+                    outcome.note = str(exc)[:300]
+                    continue
+                outcome.reconciliation_id = rec.pk
+                applied.update(plan.line_ids)
+    return applied
+
+
+def store(results, run_row=None, *, replace_accounts=None, replace_lines=None, keep=()) -> None:
+    """Replace the cached analysis of the lines in `results` (and drop stale rows of the accounts
+    in `replace_accounts` or the lines in `replace_lines`)."""
+    with transaction.atomic():
+        if replace_accounts is not None:
+            LineProposal.objects.filter(bank_account_id__in=list(replace_accounts)).delete()
+            LineAnalysis.objects.filter(bank_account_id__in=list(replace_accounts)).delete()
+        ids = [int(r.line_id) for r in results] + list(replace_lines or ())
+        for chunk in inputs.chunks(ids):
+            LineProposal.objects.filter(bank_line_id__in=chunk).delete()
+            LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
+        analyses, proposals = [], []
+        for line in results:
+            if int(line.line_id) in keep:
+                continue
+            best = _best(line)
+            reason = _reason(line)
+            analyses.append(LineAnalysis(bank_line_id=int(line.line_id), bank_account_id=int(line.account_id),
+                                         outcome=line.outcome.value, confidence=best.confidence if best else 0,
+                                         reason=dump(reason), run=run_row))
+            for detail in line.details:
+                for rank, p in enumerate(detail.proposals):
+                    proposals.append(_row(line, detail.detail, False, rank, p))
+            for rank, p in enumerate(line.alternatives):
+                proposals.append(_row(line, None, True, rank, p))
+        LineAnalysis.objects.bulk_create(analyses, batch_size=2000)
+        LineProposal.objects.bulk_create(proposals, batch_size=2000)
+
+
+def _row(line, detail, alternative, rank, p: matching.Proposal) -> LineProposal:
+    return LineProposal(
+        bank_line_id=int(line.line_id), bank_account_id=int(line.account_id), detail=detail, alternative=alternative,
+        rank=rank, kind=p.kind.value, confidence=p.confidence, automatic=p.automatic,
+        targets=[[t.kind.value, t.ref, t.amount, t.gl_account, t.vat_code, t.description] for t in p.targets],
+        explanation=dump(p.explanation), counterpart=list(p.counterpart) if p.counterpart else None,
+        rule_id=p.rule_id or "")
+
+
+def refresh(company, line_ids) -> None:
+    """The engine's proposals for a few lines again (after an undo, or a refused proposal),
+    against every current candidate."""
+    line_ids = [int(i) for i in line_ids]
+    if not line_ids:
+        return
+    lines = [line for line in inputs.bank_lines(company, line_ids=line_ids) if line.status == matching.model.BOOKED]
+    from avstem.banking.models import BankLine, ReconciliationStatus
+
+    open_ids = set(BankLine.objects.filter(pk__in=line_ids, reconciliation_status=ReconciliationStatus.UNRECONCILED,
+                                           deleted_at__isnull=True).values_list("pk", flat=True))
+    lines = [line for line in lines if int(line.id) in open_ids]
+    accounts = list(BankAccount.objects.filter(company=company).select_related("gl_account"))
+    result = matching.reconcile(
+        lines, open_items=inputs.open_items(company), postings=inputs.ledger_postings(company, accounts),
+        sent_payments=inputs.sent_payments(company), own_accounts=inputs.own_accounts(company),
+        rules=inputs.rules(company), learner=inputs.learner(company), config=inputs.config(company))
+    store(result.lines, replace_lines=line_ids)
+
+
+def reconcile_after_sync(company, bank_account: BankAccount, *, job: str = "bank-sync") -> RunResult:
+    """The last step of every bank sync (R3.4, R5.1): apply what is certain when automation is on
+    for the account, and leave proposals for the rest on the screen either way."""
+    apply_to = {bank_account.pk} if automation_on(bank_account) else set()
+    return run(company, accounts=[bank_account.pk], apply_to=apply_to, trigger=Trigger.SYNC, job=job)

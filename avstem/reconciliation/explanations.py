@@ -1,0 +1,61 @@
+"""The engine's explanations stored as JSON and rendered in the reader's language.
+
+An explanation is a tuple of (code, *arguments) parts (avstem.matching.explain). Dates become ISO
+strings and item labels lists in JSON; `load` turns them back using each code's argument types,
+so the text is rendered at display time in the language of whoever reads it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import get_language
+
+from avstem.matching.explain import TEMPLATES, Explanation
+
+
+def _dump_arg(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_dump_arg(v) for v in value]
+    return value
+
+
+def dump(explanation: Explanation | None) -> list:
+    if explanation is None:
+        return []
+    return [[part[0], *(_dump_arg(a) for a in part[1:])] for part in explanation.parts]
+
+
+def _load_arg(kind: str, value):
+    if kind == "d":
+        return datetime.date.fromisoformat(value)
+    if kind == "i":
+        return tuple(value)
+    if kind == "I":
+        return tuple(tuple(v) for v in value)
+    return value
+
+
+def load(parts: list) -> Explanation:
+    out = []
+    for part in parts or ():
+        code, *args = part
+        template = TEMPLATES.get(code)
+        if template is None:
+            continue  # a code a later engine dropped: leave it out rather than fail the page
+        out.append((code, *(_load_arg(t, a) for t, a in zip(template[0], args))))
+    return Explanation(tuple(out))
+
+
+def language() -> str:
+    return "en" if (get_language() or "nb").startswith("en") else "nb"
+
+
+def render(parts: list, lang: str | None = None) -> str:
+    """The explanation as a sentence in `lang` (default: the active language)."""
+    try:
+        return load(parts).text(lang or language())
+    except (ValueError, TypeError, IndexError, KeyError):
+        return ""
