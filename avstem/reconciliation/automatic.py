@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from avstem import matching
 from avstem.audit import services as audit
-from avstem.banking.models import AgreementAccount, AgreementStatus, BankAccount
+from avstem.banking.models import AgreementAccount, AgreementStatus, BankAccount, BankLine
 from avstem.ledger.auditing import actor_label
 
 from . import inputs
@@ -186,12 +186,16 @@ def _reason(line: matching.LineResult):
 def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
     applied: set[int] = set()
     for start in range(0, len(to_apply), APPLY_CHUNK):
-        chunk = to_apply[start:start + APPLY_CHUNK]
+        chunk = [(outcome, from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC))
+                 for outcome, match in to_apply[start:start + APPLY_CHUNK]]
         with transaction.atomic():
-            for outcome, match in chunk:
+            # Every line of the chunk locked first, in key order, as a user's reconciliation locks
+            # its lines before anything else: the two can wait for each other but never deadlock.
+            ids = sorted({line_id for _o, plan in chunk for line_id in plan.line_ids})
+            list(BankLine.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+            for outcome, plan in chunk:
                 if outcome.line_id in applied:
                     continue  # the other side of an own transfer, applied with its pair
-                plan = from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC)
                 if any(line_id in applied for line_id in plan.line_ids):
                     continue
                 try:
