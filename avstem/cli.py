@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "avstem.commands.web",
     "avstem.formats.cli",
     "avstem.sandbox_bank.cli",
+    "avstem.banking.cli",
 ]
 
 

@@ -1,7 +1,8 @@
 """Fetching from the bank: one SyncRun of one agreement, run by a task worker.
 
 API agreements: for each account with statements, transactions and balances from the day after
-the last completed day (or the reconciliation start date) to the bank's day. Each closed business
+the last completed day (or the reconciliation start date) to the bank's day, re-reading the last
+few days as well (deduplicated) in case the bank booked on them late. Each closed business
 day is imported in its own transaction together with its balance and the account's
 `synced_through`, so a crash or a killed worker loses at most the day in progress, and the next
 run starts where the last completed day ended. Today's (interim) lines and pending ones follow
@@ -31,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avstem.audit import services as audit
-from avstem.norway.calendar import business_days_in_range
+from avstem.norway.calendar import add_business_days, business_days_in_range
 
 from . import bankfiles, importing, mailbox
 from .agreements import set_tokens, tokens_of
@@ -63,17 +64,18 @@ from .models import (
 log = logging.getLogger("avstem.banking")
 
 MAX_ATTEMPTS = 6
+OVERLAP_BUSINESS_DAYS = 3  # re-read: a bank may still book on the last days (deduplicated)
 TOKEN_MARGIN = datetime.timedelta(seconds=30)
 ONE_DAY = datetime.timedelta(days=1)
 
 
 def lease_seconds() -> float:
-    return float(getattr(settings, "BANK_SYNC_LEASE_SECONDS", 300))
+    return float(settings.BANK_SYNC_LEASE_SECONDS)
 
 
 def retry_delay(attempt: int, retry_after: float | None = None) -> float:
     """Seconds before the run's next attempt: 1, 2, 4, ... minutes, at least what the bank asked."""
-    base = float(getattr(settings, "BANK_SYNC_RETRY_SECONDS", 60))
+    base = float(settings.BANK_SYNC_RETRY_SECONDS)
     return max(base * 2 ** max(attempt - 1, 0), retry_after or 0)
 
 
@@ -90,6 +92,11 @@ def start_run(agreement: BankAgreement, kind: str = RunKind.MANUAL, actor=None) 
         running = (SyncRun.objects.filter(agreement=agreement)
                    .filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.RETRYING])
                    .exclude(kind=RunKind.SCHEDULED).first())
+        if running is not None and running.status == RunStatus.RUNNING and _lease_expired(agreement):
+            # its worker died mid-run (killed, machine lost): what it committed stays, the rest is redone
+            _save_run(running, status=RunStatus.FAILED, finished_at=timezone.now(),
+                      message=_("The worker stopped during the sync; a new sync continues where it ended."))
+            running = None
         if running is not None:
             return running
         run = SyncRun.objects.create(agreement=agreement, kind=kind, run_date=timezone.localdate(),
@@ -102,6 +109,11 @@ def start_run(agreement: BankAgreement, kind: str = RunKind.MANUAL, actor=None) 
 
 
 # --- the run --------------------------------------------------------------------------------------
+
+
+def _lease_expired(agreement: BankAgreement) -> bool:
+    until = BankAgreement.objects.filter(pk=agreement.pk).values_list("sync_lease_until", flat=True).first()
+    return until is None or until < timezone.now()
 
 
 def _claim_lease(agreement: BankAgreement) -> bool:
@@ -149,6 +161,9 @@ def run_sync(run_id: int, api: BankApi | None = None) -> SyncRun:
         message = _("The bank no longer accepts the program's access (%(reason)s). Renew the consent under "
                     "Settings > Bank accounts > Agreements.") % {"reason": exc.code or exc.status}
         _fail(run, agreement, message)
+        if isinstance(exc, ConsentExpired):
+            yesterday = timezone.localdate() - ONE_DAY
+            BankAgreement.objects.filter(pk=agreement.pk, consent_expires__gt=yesterday).update(consent_expires=yesterday)
     except BankError as exc:
         if run.attempt < MAX_ATTEMPTS:
             delay = retry_delay(run.attempt, exc.retry_after)
@@ -178,7 +193,7 @@ def _fail(run: SyncRun, agreement: BankAgreement, message: str) -> None:
 
 class _Sync:
     def __init__(self, run: SyncRun, agreement: BankAgreement) -> None:
-        self.run, self.agreement, self.company = run, agreement, agreement.company
+        self.sync_run, self.agreement, self.company = run, agreement, agreement.company
         self.links = list(AgreementAccount.objects.filter(agreement=agreement, active=True,
                                                           services__in=STATEMENT_SERVICES)
                           .select_related("bank_account"))
@@ -190,10 +205,10 @@ class _Sync:
         if total is not None:
             fields["progress_total"] = total
         if new or updated:
-            fields["lines_new"] = self.run.lines_new + new
-            fields["lines_updated"] = self.run.lines_updated + updated
+            fields["lines_new"] = self.sync_run.lines_new + new
+            fields["lines_updated"] = self.sync_run.lines_updated + updated
         if fields:
-            _save_run(self.run, **fields)
+            _save_run(self.sync_run, **fields)
         _renew_lease(self.agreement)
 
     def record(self, link: AgreementAccount, outcome: importing.Outcome, what: str) -> None:
@@ -207,7 +222,7 @@ class ApiSync(_Sync):
     def __init__(self, run: SyncRun, agreement: BankAgreement, api: BankApi | None = None) -> None:
         super().__init__(run, agreement)
         self.api = api or BankApi(agreement.api_base_url or settings.BANK_API_URL, settings.BANK_CLIENT_ID,
-                                  max_wait=float(getattr(settings, "BANK_RETRY_MAX_WAIT", 60)))
+                                  max_wait=float(settings.BANK_RETRY_MAX_WAIT))
         self.tokens = tokens_of(agreement)
 
     # tokens -------------------------------------------------------------------------------------
@@ -255,7 +270,9 @@ class ApiSync(_Sync):
 
     def account(self, link: AgreementAccount, bank_day: datetime.date) -> None:
         start = self.agreement.start_date or link.connected_on
-        first = max(start, link.synced_through + ONE_DAY) if link.synced_through else start
+        first = start
+        if link.synced_through:  # go on from there, with a few days' overlap for late bookings
+            first = max(start, add_business_days(link.synced_through, -OVERLAP_BUSINESS_DAYS) + ONE_DAY)
         if first > bank_day:
             return
         items = self.transactions(link.external_id, first, bank_day)
@@ -337,8 +354,8 @@ class FileSync(_Sync):
         except (bankfiles.UnreadableFile, importing.ImportRefused) as exc:
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, error=str(exc)[:4000],
                                                            finished_at=timezone.now())
-            self.run.message = _("A file from the bank was refused: %(error)s") % {"error": str(exc)[:300]}
-            _save_run(self.run, message=self.run.message[:500])
+            message = _("A file from the bank was refused: %(error)s") % {"error": str(exc)[:300]}
+            _save_run(self.sync_run, message=message[:500])
             return
         self.progress(new=outcome.new, updated=outcome.updated)
         now = timezone.now()

@@ -30,7 +30,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 def inline_limit() -> int:
     """Files up to this size are imported in the request; larger ones by a worker."""
-    return int(getattr(settings, "BANK_IMPORT_INLINE_BYTES", 256 * 1024))
+    return int(settings.BANK_IMPORT_INLINE_BYTES)
 
 
 def upload_dir(company_id: int) -> Path:
