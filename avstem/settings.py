@@ -189,3 +189,7 @@ BANK_MAILBOX_DIR = Path(os.environ.get("AVSTEM_BANK_MAILBOX_DIR", DATA_DIR / "sa
 SANDBOX_ADMIN_KEY = os.environ.get("AVSTEM_SANDBOX_ADMIN_KEY", "")
 BANK_SYNC_TIME = os.environ.get("AVSTEM_BANK_SYNC_TIME", "06:00")
 BANK_FILE_AGREEMENT_CONFIRM_DAYS = int(os.environ.get("AVSTEM_FILE_AGREEMENT_CONFIRM_DAYS", "2"))
+BANK_SYNC_LEASE_SECONDS = float(os.environ.get("AVSTEM_BANK_SYNC_LEASE_SECONDS", "300"))  # a dead worker's claim lapses
+BANK_SYNC_RETRY_SECONDS = float(os.environ.get("AVSTEM_BANK_SYNC_RETRY_SECONDS", "60"))  # first retry of a failed run
+BANK_RETRY_MAX_WAIT = float(os.environ.get("AVSTEM_BANK_RETRY_MAX_WAIT", "60"))  # longest wait between HTTP retries
+BANK_IMPORT_INLINE_BYTES = 256 * 1024  # larger uploads are imported by a worker, with progress
