@@ -54,7 +54,18 @@ from avstem.formats.model import (
     Statement,
     Transaction,
 )
-from avstem.formats.xmlsafe import HEAD_SIZE, Source, iterparse, local_name, namespace, open_source, root_element, source_name
+from avstem.formats.xmlsafe import (
+    HEAD_SIZE,
+    Source,
+    local_name,
+    namespace,
+    open_source,
+    refuse_dtd,
+    root_element,
+    safe_iterparse,
+    source_name,
+    syntax_error,
+)
 
 # Message element -> message type, and the element holding one account's data in it.
 MESSAGES = {
@@ -80,7 +91,8 @@ CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)  # ISO 4217
 _MESSAGE_ID = re.compile(r"\b([a-z]{4}\.\d{3}\.\d{3}\.\d{2})\b")
 _CONTAINER = re.compile(rb"<(?:[\w.-]+:)?(BkToCstmrAcctRpt|BkToCstmrStmt|BkToCstmrDbtCdtNtfctn)[\s>/]")
 _AMOUNT = re.compile(r"\+?(?:\d+(?:\.\d{0,5})?|\.\d{1,5})")  # xs:decimal, unsigned, <= 5 decimals
-_TAGS = ("{*}Document", "{*}GrpHdr", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry", *(f"{{*}}{m}" for m in MESSAGES))
+SECTION_NAMES = frozenset(SECTIONS.values())
+_END_TAGS = ("{*}GrpHdr", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry")
 _SIGN = {"CRDT": 1, "DBIT": -1}
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 _STATUS = {s.value: s for s in EntryStatus}
@@ -184,15 +196,14 @@ class StatementStream:
         self._summary: Statement | None = None
 
     def __iter__(self) -> Iterator[Entry]:
-        while self._summary is None:
-            event = self._owner._next()
-            if event is None:
-                return
-            kind, value = event
+        if self._summary is not None:
+            return
+        for kind, value in self._owner._events:  # straight from the parser: the hot path
             if kind == "entry":
                 yield value  # type: ignore[misc]
             elif kind == "end":
                 self._summary = value  # type: ignore[assignment]
+                return
 
     def _drain(self) -> None:
         for _ in self:
@@ -227,87 +238,116 @@ class _Parser:
         self.owner = owner
         self.target = target
         self.warnings = owner.warnings
+        self.message_element: etree._Element | None = None
+        self.message_path = ""
         self.section_name = ""
         self.section_path = ""
+        self.sections = 0
         self.section_element: etree._Element | None = None
         self.entry_element: etree._Element | None = None
-        self.entry_path = ""
+        self.entry_number = 0
 
     # -- events -------------------------------------------------------------------------------
 
     def events(self) -> Iterator[tuple[str, object]]:
+        """Only end events are asked for, of a few tags: a statement is recognised as the parent
+        of its first entry (or by its own end when it has none), which spares an event per entry."""
         owner = self.owner
-        message_path = ""
-        sections = 0
         header: Statement | None = None
         check = ConsistencyCheck()
         entries = 0
-        seen_message = False
-        for event, el in iterparse(self.target, _TAGS, owner.name):  # type: ignore[arg-type]
-            name = local_name(el.tag)
-            if event == "start":
-                if name == "Ntry" or name == "Document":
+        section: etree._Element | None = None
+        context = safe_iterparse(self.target, _END_TAGS)  # type: ignore[arg-type]
+        try:
+            for _, el in context:
+                if section is None or el.getparent() is not section:
+                    if self.message_element is None:
+                        refuse_dtd(el, owner.name)
+                    name = _tag_name(el.tag)
+                    parent = el.getparent()
+                    if name == "GrpHdr" and section is None:
+                        self._enter_message(parent)
+                        self._group_header(el)
+                        continue
+                    if name == "Ntry" and parent is not None and _tag_name(parent.tag) in SECTION_NAMES:
+                        section = self._enter_section(parent)  # its first entry: go on to read it
+                        header, check, entries = None, ConsistencyCheck(), 0
+                    elif name in SECTION_NAMES and el is not section and parent is not None and _tag_name(parent.tag) in MESSAGES:
+                        section = self._enter_section(el)  # a statement without entries: go on to end it
+                        header, check, entries = None, ConsistencyCheck(), 0
+                    elif el is not section:
+                        continue  # an element of that name somewhere unexpected
+                if el is section:
+                    blocks = [c for c in el if _is_header_block(c)]
+                    first = header is None
+                    if first or blocks:
+                        header = self._statement(blocks, header, el)
+                    if first:
+                        yield "header", header
+                    yield "end", replace(header, consistency=check.result(header.balances))  # type: ignore[arg-type]
+                    el.clear(keep_tail=True)
+                    parent = el.getparent()
+                    while el.getprevious() is not None:
+                        del parent[0]
+                    section = self.section_element = None
                     continue
-                if name in MESSAGES:
-                    seen_message = True
-                    self._check_message(el, name)
-                    ancestors = reversed(list(el.iterancestors()))
-                    message_path = "".join("/" + local_name(a.tag) for a in ancestors) + "/" + name
-                    self.section_name = SECTIONS[MESSAGES[name]]
-                elif name == self.section_name and el.getparent() is not None and local_name(el.getparent().tag) in MESSAGES:
-                    sections += 1
-                    self.section_element = el
-                    self.section_path = f"{message_path}/{name}[{sections}]"
-                    header, check, entries = None, ConsistencyCheck(), 0
-                continue
-            # end events
-            if name == "Ntry" and el.getparent() is self.section_element:
-                # Blocks before this entry not read yet (normally none, or the previous entry's
-                # emptied element): read header blocks among them, then unlink them all.
-                parent = self.section_element
-                before = []
-                for child in parent:
-                    if child is el:
-                        break
-                    before.append(child)
-                blocks = [c for c in before if _is_header_block(c)]
-                if header is None:
-                    header = self._statement(blocks, None, parent)
-                    yield "header", header
-                elif blocks:
-                    header = self._statement(blocks, header, parent)
-                for _ in before:
-                    del parent[0]
+                # An entry. Blocks before it not read yet (normally just the previous entry's
+                # emptied element) hold header parts when a bank puts them between entries.
+                previous = el.getprevious()
+                if previous is not None or header is None:
+                    before = []
+                    for child in section:
+                        if child is el:
+                            break
+                        before.append(child)
+                    blocks = [c for c in before if _is_header_block(c)]
+                    if header is None:
+                        header = self._statement(blocks, None, section)
+                        yield "header", header
+                    elif blocks:
+                        header = self._statement(blocks, header, section)
+                    for _ in before:
+                        del section[0]
                 entries += 1
-                self.entry_element = el
-                self.entry_path = f"{self.section_path}/Ntry[{entries}]"
+                self.entry_element, self.entry_number = el, entries
                 entry = self._entry(el)
-                check.add(entry, f"Ntry[{entries}]")
+                check.add(entry, entries)
                 self.entry_element = None
                 yield "entry", entry
                 el.clear(keep_tail=True)
-            elif el is self.section_element:
-                blocks = [c for c in el if _is_header_block(c)]
-                first = header is None
-                if first or blocks:
-                    header = self._statement(blocks, header, el)
-                if first:
-                    yield "header", header
-                summary = replace(header, consistency=check.result(header.balances))  # type: ignore[arg-type]
-                yield "end", summary
-                el.clear(keep_tail=True)
-                parent = el.getparent()
-                while el.getprevious() is not None:
-                    del parent[0]
-                self.section_element = None
-            elif name == "GrpHdr" and self.section_element is None:
-                self._group_header(el, message_path + "/GrpHdr")
-        if not seen_message:
+        except etree.XMLSyntaxError as exc:
+            raise syntax_error(exc, owner.name) from None
+        if self.message_element is None:
             raise UnsupportedMessage(
                 "not a camt.052/053/054 message: no BkToCstmrStmt, BkToCstmrAcctRpt or "
                 "BkToCstmrDbtCdtNtfctn element",
                 source=owner.name,
             )
+
+    def _enter_message(self, el: etree._Element | None) -> None:
+        if el is None or self.message_element is not None:
+            return
+        name = _tag_name(el.tag)
+        if name not in MESSAGES:
+            raise UnsupportedMessage(
+                f"not a camt.052/053/054 message: the group header is in <{name}>", line=el.sourceline, source=self.owner.name
+            )
+        self.message_element = el
+        self._check_message(el, name)
+        ancestors = reversed(list(el.iterancestors()))
+        self.message_path = "".join("/" + local_name(a.tag) for a in ancestors) + "/" + name
+        self.section_name = SECTIONS[MESSAGES[name]]
+
+    def _enter_section(self, el: etree._Element) -> etree._Element:
+        self._enter_message(el.getparent())
+        if _tag_name(el.tag) != self.section_name:
+            raise UnsupportedMessage(
+                f"<{_tag_name(el.tag)}> in a {self.owner.format_id or 'camt'} message", line=el.sourceline, source=self.owner.name
+            )
+        self.sections += 1
+        self.section_element = el
+        self.section_path = f"{self.message_path}/{self.section_name}[{self.sections}]"
+        return el
 
     def _check_message(self, el: etree._Element, name: str) -> None:
         owner = self.owner
@@ -340,7 +380,7 @@ class _Parser:
         node = el
         while node is not None:
             if node is self.entry_element:
-                return self.entry_path + "".join(reversed(parts))
+                return f"{self.section_path}/Ntry[{self.entry_number}]" + "".join(reversed(parts))
             if node is self.section_element:
                 return self.section_path + "".join(reversed(parts))
             parent = node.getparent()
@@ -450,7 +490,7 @@ class _Parser:
 
     # -- group header and statement -----------------------------------------------------------
 
-    def _group_header(self, el: etree._Element, path: str) -> None:
+    def _group_header(self, el: etree._Element) -> None:
         kids = _children(el)
         owner = self.owner
         owner.message_id = _text(kids.get("MsgId"))
@@ -530,7 +570,7 @@ class _Parser:
 
     def _balance(self, el: etree._Element) -> Balance | None:
         f = _flatten(el, _BALANCE_WALK)
-        code = _text(f.get("Tp/CdOrPrtry/Cd")) or _text(f.get("Tp/CdOrPrtry/Prtry"))
+        code = _t(f, "Tp/CdOrPrtry/Cd") or _t(f, "Tp/CdOrPrtry/Prtry")
         if "Amt" not in f:
             self.warn(self.path(el), "balance without an amount (Amt); left out", el)
             return None
@@ -563,11 +603,11 @@ class _Parser:
         code = None
         if "BkTxCd" in f:
             parts = (
-                _text(f.get("BkTxCd/Domn/Cd")),
-                _text(f.get("BkTxCd/Domn/Fmly/Cd")),
-                _text(f.get("BkTxCd/Domn/Fmly/SubFmlyCd")),
-                _text(f.get("BkTxCd/Prtry/Cd")),
-                _text(f.get("BkTxCd/Prtry/Issr")),
+                _t(f, "BkTxCd/Domn/Cd"),
+                _t(f, "BkTxCd/Domn/Fmly/Cd"),
+                _t(f, "BkTxCd/Domn/Fmly/SubFmlyCd"),
+                _t(f, "BkTxCd/Prtry/Cd"),
+                _t(f, "BkTxCd/Prtry/Issr"),
             )
             if parts != _NO_CODE:  # an empty <BkTxCd/> (it is mandatory) says nothing
                 code = BankTransactionCode(*parts)
@@ -580,10 +620,10 @@ class _Parser:
             value[0],
             value[1],
             reversal,
-            _text(f.get("NtryRef")),
-            _text(f.get("AcctSvcrRef")),
+            _t(f, "NtryRef"),
+            _t(f, "AcctSvcrRef"),
             code,
-            _text(f.get("AddtlNtryInf")),
+            _t(f, "AddtlNtryInf"),
             tuple(self._details(d, amount, currency, sign, reversal, tx_count) for d in details),  # type: ignore[arg-type]
         )
 
@@ -594,7 +634,7 @@ class _Parser:
             return None
         code = el.text.strip() if el.text else ""
         if not code:  # .08: <Sts><Cd>BOOK</Cd></Sts>, or Prtry
-            code = _text(f.get("Sts/Cd")) or _text(f.get("Sts/Prtry")) or ""
+            code = _t(f, "Sts/Cd") or _t(f, "Sts/Prtry") or ""
         status = _STATUS.get(code)
         if status is None:
             self.warn(self.path(el), f"unknown entry status {code!r}; the entry is not counted as booked", el)
@@ -610,8 +650,8 @@ class _Parser:
             batch = Batch(
                 self.integer(f.get("Btch/NbOfTxs")),
                 total,
-                _text(f.get("Btch/MsgId")),
-                _text(f.get("Btch/PmtInfId")),
+                _t(f, "Btch/MsgId"),
+                _t(f, "Btch/PmtInfId"),
             )
         transactions = tuple(
             self._transaction(tx, amount, currency, sign, reversal, tx_count) for tx in f.get("TxDtls", ())
@@ -653,13 +693,13 @@ class _Parser:
             currency,
             instructed,
             References(
-                _text(f.get("Refs/EndToEndId")),
-                _text(f.get("Refs/InstrId")),
-                _text(f.get("Refs/PmtInfId")),
-                _text(f.get("Refs/MsgId")),
-                _text(f.get("Refs/AcctSvcrRef")),
-                _text(f.get("Refs/TxId")),
-                _text(f.get("Refs/UETR")),
+                _t(f, "Refs/EndToEndId"),
+                _t(f, "Refs/InstrId"),
+                _t(f, "Refs/PmtInfId"),
+                _t(f, "Refs/MsgId"),
+                _t(f, "Refs/AcctSvcrRef"),
+                _t(f, "Refs/TxId"),
+                _t(f, "Refs/UETR"),
             )
             if "Refs" in f
             else _NO_REFERENCES,
@@ -667,9 +707,9 @@ class _Parser:
             tuple(creditor_refs),
             tuple(documents),
             lines,
-            _text(f.get("AddtlTxInf")),
+            _t(f, "AddtlTxInf"),
             self._charges(f["Chrgs"]) if "Chrgs" in f else (),
-            _text(f.get("RtrInf/Rsn/Cd")),
+            _t(f, "RtrInf/Rsn/Cd"),
             self.date(settlement) if settlement is not None else None,
         )
 
@@ -689,16 +729,12 @@ class _Parser:
         return InstructedAmount(self.amount(amount_el), self.currency(amount_el), rate)
 
     def _counterparty(self, f: dict, side: str) -> Counterparty | None:
-        party = "RltdPties/" + side
-        agent = f"RltdAgts/{side}Agt/FinInstnId/"
-        if party + "/Pty" in f:  # .08 Party40Choice
-            party += "/Pty"
-        account = f"RltdPties/{side}Acct/Id/"
-        name = _text(f.get(party + "/Nm"))
-        iban = _text(f.get(account + "IBAN"))
-        other = _text(f.get(account + "Othr/Id"))
-        bic = _text(f.get(agent + "BICFI")) or _text(f.get(agent + "BIC"))
-        org = _text(f.get(party + "/Id/OrgId/Othr/Id"))
+        keys = _PARTY_KEYS[side]["/Pty" if _PTY_KEY[side] in f else ""]  # .08 Party40Choice
+        name = _t(f, keys[0])
+        org = _t(f, keys[1])
+        iban = _t(f, keys[2])
+        other = _t(f, keys[3])
+        bic = _t(f, keys[4]) or _t(f, keys[5])
         if name is None and iban is None and other is None and bic is None and org is None:
             return None
         return Counterparty(name, iban, other, bic, org)
@@ -708,15 +744,15 @@ class _Parser:
     ) -> None:
         f = _flatten(el, _STRD_WALK)
         if "CdtrRefInf" in f:
-            ref = _text(f.get("CdtrRefInf/Ref"))
+            ref = _t(f, "CdtrRefInf/Ref")
             if ref is None:
                 self.warn(self.path(f["CdtrRefInf"]), "creditor reference without Ref; left out", f["CdtrRefInf"])
             else:
                 creditor_refs.append(
                     CreditorReference(
                         ref,
-                        _text(f.get("CdtrRefInf/Tp/CdOrPrtry/Cd")) or _text(f.get("CdtrRefInf/Tp/CdOrPrtry/Prtry")),
-                        _text(f.get("CdtrRefInf/Tp/Issr")),
+                        _t(f, "CdtrRefInf/Tp/CdOrPrtry/Cd") or _t(f, "CdtrRefInf/Tp/CdOrPrtry/Prtry"),
+                        _t(f, "CdtrRefInf/Tp/Issr"),
                     )
                 )
         infos = f.get("RfrdDocInf", ())
@@ -735,8 +771,8 @@ class _Parser:
             related = d.get("RltdDt")
             documents.append(
                 ReferredDocument(
-                    _text(d.get("Nb")),
-                    _text(d.get("Tp/CdOrPrtry/Cd")) or _text(d.get("Tp/CdOrPrtry/Prtry")),
+                    _t(d, "Nb"),
+                    _t(d, "Tp/CdOrPrtry/Cd") or _t(d, "Tp/CdOrPrtry/Prtry"),
                     amount,
                     currency,
                     self.date(related) if related is not None else None,
@@ -796,6 +832,26 @@ def _walk(paths: str) -> dict:
     return root
 
 
+# {side: {"" (.02) or "/Pty" (.08): (name, org id, IBAN, Othr/Id, BICFI, BIC) paths}}
+_PARTY_KEYS = {
+    side: {
+        pty: (
+            f"RltdPties/{side}{pty}/Nm",
+            f"RltdPties/{side}{pty}/Id/OrgId/Othr/Id",
+            f"RltdPties/{side}Acct/Id/IBAN",
+            f"RltdPties/{side}Acct/Id/Othr/Id",
+            f"RltdAgts/{side}Agt/FinInstnId/BICFI",
+            f"RltdAgts/{side}Agt/FinInstnId/BIC",
+        )
+        for pty in ("", "/Pty")
+    }
+    for side in ("Dbtr", "Cdtr")
+}
+
+
+_PTY_KEY = {"Dbtr": "RltdPties/Dbtr/Pty", "Cdtr": "RltdPties/Cdtr/Pty"}
+
+
 def _dates(*keys: str) -> str:
     return " ".join(f"{k}/Dt {k}/DtTm" for k in keys)
 
@@ -849,13 +905,16 @@ def _flatten(el: etree._Element, walk: dict) -> dict:
     stack = [(el, walk)]
     while stack:
         node, rules = stack.pop()
+        get = rules.get
         for child in node:
             # Rules are also cached under the full "{namespace}Name" tag: one lookup per element.
-            rule = rules.get(child.tag, _UNSEEN)
-            if rule is _UNSEEN:
-                rule = _learn_tag(rules, child.tag)
+            rule = get(child.tag, _UNSEEN)
             if rule is None:
                 continue
+            if rule is _UNSEEN:
+                rule = _learn_tag(rules, child.tag)
+                if rule is None:
+                    continue
             key, repeat, sub = rule
             if repeat:
                 out.setdefault(key, []).append(child)
@@ -868,6 +927,19 @@ def _flatten(el: etree._Element, walk: dict) -> dict:
 
 def _first_text(kids: dict[str, etree._Element], names: tuple[str, ...]) -> str | None:
     return next((t for n in names if (t := _text(kids.get(n))) is not None), None)
+
+
+_TAG_NAMES: dict[str, str] = {}
+
+
+def _tag_name(tag: str) -> str:
+    """Local name, cached per full tag (bounded)."""
+    name = _TAG_NAMES.get(tag)
+    if name is None:
+        name = tag[tag.find("}") + 1 :]
+        if len(_TAG_NAMES) < 500:
+            _TAG_NAMES[tag] = name
+    return name
 
 
 def _is_header_block(el: etree._Element) -> bool:
@@ -892,6 +964,18 @@ def _path(el: etree._Element | None, *names: str) -> etree._Element | None:
             return None
         el = _children(el).get(name)
     return el
+
+
+def _t(f: dict, key: str) -> str | None:
+    """`_text(f.get(key))` in one call: the hot path of reading a flattened block."""
+    el = f.get(key)
+    if el is None:
+        return None
+    text = el.text
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
 
 
 def _text(el: etree._Element | None) -> str | None:

@@ -296,7 +296,8 @@ class ConsistencyCheck:
         self.messages: list[str] = []
         self.unlisted = 0
 
-    def add(self, entry: Entry, label: str) -> None:
+    def add(self, entry: Entry, number: int) -> None:
+        """Count `entry`, the `number`th of its statement (1-based, for messages)."""
         if entry.status is EntryStatus.BOOK:
             self.booked_net += entry.amount
         if entry.details:
@@ -305,7 +306,7 @@ class ConsistencyCheck:
             if problems:
                 self.entries_failed += 1
                 for p in problems:
-                    self._note(f"{label}: {p}")
+                    self._note(f"Ntry[{number}]: {p}")
 
     def _note(self, message: str) -> None:
         if len(self.messages) < MAX_LISTED_PROBLEMS:
@@ -334,7 +335,7 @@ class ConsistencyCheck:
 def check_consistency(balances: tuple[Balance, ...], entries: tuple[Entry, ...]) -> Consistency:
     check = ConsistencyCheck()
     for n, entry in enumerate(entries, 1):
-        check.add(entry, f"Ntry[{n}]")
+        check.add(entry, n)
     return check.result(balances)
 
 

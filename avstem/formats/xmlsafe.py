@@ -60,12 +60,31 @@ def namespace(tag: str) -> str:
     return tag[1 : tag.find("}")] if tag[:1] == "{" else ""
 
 
+def safe_iterparse(target: BinaryIO | str, tags: tuple[str, ...], events: tuple[str, ...] = ("end",)) -> etree.iterparse:
+    """A raw lxml iterparse with the safe options; iterate it inside try/except
+    etree.XMLSyntaxError and raise `syntax_error(exc, name)`."""
+    return etree.iterparse(target, events=events, tag=tags, **SAFE_PARSE_OPTIONS)
+
+
+def syntax_error(exc: etree.XMLSyntaxError, name: str) -> MalformedFile:
+    """MalformedFile with the position of the parser's error."""
+    # iterparse sometimes reports a generic "no element found" at 0:0; then the real
+    # error is the last fatal one in the (thread-wide, accumulating) error log.
+    message, (line, column) = exc.msg, exc.position or (0, 0)
+    if not line:
+        fatal = [e for e in exc.error_log if e.level_name == "FATAL"]
+        if fatal:
+            message, line, column = fatal[-1].message, fatal[-1].line, fatal[-1].column
+    message = re.sub(r", line \d+, column \d+$", "", message)
+    return MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None, source=name)
+
+
 def iterparse(
     target: BinaryIO | str, tags: tuple[str, ...], name: str
 ) -> Iterator[tuple[str, etree._Element]]:
-    """`lxml.etree.iterparse` over start/end events of `tags`, safely; syntax errors and DTDs
-    become MalformedFile with line and column."""
-    context = etree.iterparse(target, events=("start", "end"), tag=tags, **SAFE_PARSE_OPTIONS)
+    """Safe start/end events of `tags`; syntax errors and DTDs become MalformedFile with line
+    and column."""
+    context = safe_iterparse(target, tags, ("start", "end"))
     first = True
     try:
         for event, element in context:
@@ -74,15 +93,7 @@ def iterparse(
                 refuse_dtd(element, name)
             yield event, element
     except etree.XMLSyntaxError as exc:
-        # iterparse sometimes reports a generic "no element found" at 0:0; then the real
-        # error is the last fatal one in the (thread-wide, accumulating) error log.
-        message, (line, column) = exc.msg, exc.position or (0, 0)
-        if not line:
-            fatal = [e for e in exc.error_log if e.level_name == "FATAL"]
-            if fatal:
-                message, line, column = fatal[-1].message, fatal[-1].line, fatal[-1].column
-        message = re.sub(r", line \d+, column \d+$", "", message)
-        raise MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None, source=name) from None
+        raise syntax_error(exc, name) from None
 
 
 def refuse_dtd(element: etree._Element, name: str) -> None:
