@@ -100,6 +100,7 @@ NB = {
     "Settings": "Innstillinger", "Log out": "Logg ut", "dd.mm.yyyy": "dd.mm.åååå",
     "Invalid date (example of a valid date 31.12.2016).": "Ugyldig dato (eksempel på gyldig dato 31.12.2016).",
     "Change password": "Bytt passord",
+    "Automation": "Automatisering",
     "Invoices": "Fakturaer", "Accounting": "Regnskap",
     # banking
     "Banking": "Bank", "Operating account": "Driftskonto", "Tax withholding account": "Skattetrekkskonto",
