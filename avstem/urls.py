@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("avstem.audit.urls")),
     path("", include("avstem.ledger.urls")),
     path("", include("avstem.banking.urls")),
+    path("", include("avstem.reconciliation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
