@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import operator
+import re
+import time
 from collections.abc import Iterable, Sequence
-
-from rapidfuzz import fuzz
 
 from avstem.matching import rules as rules_module
 from avstem.matching.explain import Explanation
@@ -50,7 +51,7 @@ from avstem.matching.model import (
     TargetKind,
     TxDetail,
 )
-from avstem.matching.normalise import account_key, compact_ref, invoice_key, normalise_name, reference_tokens
+from avstem.matching.normalise import account_key, compact_ref, invoice_key, normalise_name, reference_tokens, similarity
 from avstem.matching.references import kid_is_valid, kid_near_miss, rf_payload
 from avstem.matching.rules import LineView, Rule
 from avstem.matching.subset import subsets_with_sum
@@ -59,6 +60,9 @@ OPEN_ITEM, FEE, UNAPPLIED, GL, DIFFERENCE = (TargetKind.OPEN_ITEM, TargetKind.FE
                                               TargetKind.GL, TargetKind.DIFFERENCE)
 _LINE_ORDER = operator.attrgetter("booking_date", "account_id", "id")
 _NOTHING = Explanation((("nothing",),))
+_EQUAL = ("amount_equal",)
+_DIGIT = re.compile(r"\d")
+_ACCOUNT_LIKE = re.compile(r"\b\d{4}[. ]?\d{2}[. ]?\d{5}\b")
 FUZZY_BUCKET_LIMIT = 64  # items of one amount compared by fuzzy name
 
 
@@ -122,6 +126,8 @@ def _sort_key(p: Proposal) -> tuple:
 class _Run:
     def __init__(self, lines: Iterable[BankLine], index: CandidateIndex, rules: Sequence[Rule],
                  learner: Learner | None, config: Config) -> None:
+        started = time.process_time()
+        self.timings: dict[str, float] = {}
         self.lines = sorted(lines, key=_LINE_ORDER)
         ids = {line.id for line in self.lines}
         if len(ids) != len(self.lines):
@@ -132,9 +138,10 @@ class _Run:
         self.config = config
         self.remaining: dict[str, int] = {}  # items touched by automatic matches: what is left
         self.settled_by: dict[str, tuple[str, dt.date]] = {}
-        self.units: list[list[_Unit] | DetailResult] = []
+        self.units: list[list[_Unit | DetailResult]] = []  # per line: its transactions, answered or not
         self.alternatives: dict[int, list[Proposal]] = {}
         self.pending: list[_Unit] = []
+        self.timings["sort"] = time.process_time() - started
 
     # -- bookkeeping ---------------------------------------------------------------------------------
 
@@ -159,42 +166,72 @@ class _Run:
     # -- the run -------------------------------------------------------------------------------------
 
     def run(self) -> Reconciliation:
-        pending = self.pending
+        self.started = time.process_time()
+        units = self.units
+        idx = self.idx
+        kid_get, kid_more, items, remaining = idx.kid.get, idx.kid_more, idx.items, self.remaining
+        settled_by = self.settled_by
+        new = tuple.__new__
         for pos, line in enumerate(self.lines):
             if line.status != BOOKED:
-                self.units.append(DetailResult(None, line.amount, (), Explanation((("pending", line.status),))))
+                units.append([DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))])
+                continue
+            if (line.payment_info_id or line.end_to_end_id) and self._whole_batch(pos, line):
                 continue
             details = line.details
-            if not details:
-                units = [_Unit(pos, line, None, line, True)]
-            else:
-                single = len(details) == 1
-                units = [_Unit(pos, line, n, d, single) for n, d in enumerate(details)]
-            if (line.payment_info_id or line.end_to_end_id) and self._whole_batch(pos, line, units):
-                continue
-            self.units.append(units)
-            for u in units:
+            entry: list[_Unit | DetailResult] = []
+            for n, source in enumerate(details or (line,)):
+                # The common case, one valid KID of an open item with the amount equal, is answered
+                # here (the answer `_structured` gives, without its generality).
+                refs = source.creditor_refs
+                if len(refs) == 1 and not source.end_to_end_id:
+                    ref = refs[0]
+                    iid = kid_get(ref)
+                    if iid is not None and ref not in kid_more:
+                        amount = line.amount if source.amount is None else source.amount
+                        item = items[iid]
+                        r = remaining.get(iid, item.remaining)
+                        if r == amount and amount and item.currency == line.currency and kid_is_valid(ref):
+                            remaining[iid] = 0
+                            settled_by[iid] = (line.id, line.booking_date)
+                            why = new(Explanation, ((("kid_item", ref, (item.kind.value, item.invoice_number or iid)), _EQUAL),))
+                            proposal = new(Proposal, (Kind.KID, (new(Target, (OPEN_ITEM, iid, amount, "", "", "")),), 0.99,
+                                                      True, why, None, ""))
+                            entry.append(new(DetailResult, (n if details else None, amount, (proposal,), None)))
+                            continue
+                u = _Unit(pos, line, n if details else None, source, len(details) <= 1)
                 if not self._strong(u):
-                    pending.append(u)
-        self.pending = pending = [u for u in pending if not u.done]
-        for phase in (self._text, self._postings, self._transfers, self._amount_party, self._subsets, self._rules,
-                      self._learned):
+                    self.pending.append(u)
+                entry.append(u)
+            units.append(entry)
+        clock = time.process_time
+        timings = self.timings
+        timings["references"] = clock() - self.started
+        pending = self.pending = [u for u in self.pending if not u.done]
+        for name, phase in (("text", self._text), ("postings", self._postings), ("transfers", self._transfers),
+                            ("amount_party", self._amount_party), ("subsets", self._subsets), ("rules", self._rules),
+                            ("learned", self._learned)):
+            started = clock()
             phase(pending)
             self.pending = pending = [u for u in pending if not u.done]
-        return self._assemble()
+            timings[name] = clock() - started
+        started = clock()
+        result = self._assemble()
+        timings["assemble"] = clock() - started
+        return result
 
     def _assemble(self) -> Reconciliation:
         out = []
         limit = self.config.max_proposals
+        alternatives = self.alternatives
+        new = tuple.__new__
+        result = self._result
         for pos, line in enumerate(self.lines):
             entry = self.units[pos]
-            if isinstance(entry, DetailResult):
-                details: tuple[DetailResult, ...] = (entry,)
-            else:
-                details = tuple(self._result(u, limit) for u in entry)
-            alternatives = tuple(sorted(self.alternatives.get(pos, ()), key=_sort_key))
-            out.append(LineResult(line.id, line.account_id, line.booking_date, line.amount, details, alternatives))
-        return Reconciliation(tuple(out), dict(sorted(self.remaining.items())))
+            details = tuple(u if type(u) is DetailResult else result(u, limit) for u in entry)  # type: ignore[arg-type]
+            extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
+            out.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra)))
+        return Reconciliation(tuple(out), self.remaining, self.timings)
 
     def _result(self, u: _Unit, limit: int) -> DetailResult:
         proposals = u.proposals
@@ -212,11 +249,11 @@ class _Run:
 
     # -- 1. payments we sent, and structured references ---------------------------------------------
 
-    def _whole_batch(self, pos: int, line: BankLine, units: list[_Unit]) -> bool:
+    def _whole_batch(self, pos: int, line: BankLine) -> bool:
         """A batch of payments we sent, booked as one line: all of it or nothing automatic."""
         batch_id = line.payment_info_id or line.end_to_end_id
         sents = self.idx.sent_by_batch.get(batch_id) if batch_id else None
-        if not sents or any(u.e2e in self.idx.sent_by_e2e for u in units):
+        if not sents or any(d.end_to_end_id in self.idx.sent_by_e2e for d in line.details):
             return False
         u = _Unit(pos, line, None, line, True)
         targets: list[Target] = []
@@ -236,7 +273,7 @@ class _Run:
         if total == line.amount and certain:
             parts.append(("sum_equal", len(targets)))
             self.propose(u, Kind.PAYMENT_BATCH, tuple(targets), 1.0, True, parts)
-            self.units.append([u])
+            self.units.append([self._result(u, 1)])
             return True
         if total != line.amount:
             parts.append(("amount_differs", line.amount, total))
@@ -433,8 +470,12 @@ class _Run:
             named: dict[str, tuple] = {}  # item id -> explanation part; these are references for sure
             loose: dict[str, tuple] = {}  # a short number nobody announced: only if the amount is exact
             for text in u.texts:
+                if not _DIGIT.search(text):
+                    continue  # no number, no reference
                 for ref in reference_tokens(text):
                     token = ref.token
+                    if token.isalpha():
+                        continue
                     ids, is_kid = self._lookup_text(token)
                     if not ids:
                         for part in ref.parts:
@@ -454,6 +495,15 @@ class _Run:
                             loose.pop(iid, None)
                         else:
                             loose[iid] = part
+            if len(named) == 1 and not u.blocked:
+                # The common case, answered without `_settle`'s generality (the same answer).
+                iid = next(iter(named))
+                item = idx.items[iid]
+                if self.rem(iid) == u.amount and item.currency == u.line.currency:
+                    u.evidence = True
+                    self.propose(u, Kind.TEXT_REFERENCE, (Target(OPEN_ITEM, iid, u.amount),), 0.95, True,
+                                 (named[iid], _EQUAL))
+                    continue
             if 0 < len(named) <= 8:  # a text naming more items than that is no reference
                 self._settle(u, list(named), Kind.TEXT_REFERENCE, list(named.values()), not u.blocked, 0.95)
             elif not named:
@@ -505,7 +555,7 @@ class _Run:
         out = []
         window = self.config.posting_window
         for pos, entry in enumerate(self.units):
-            if isinstance(entry, DetailResult) or len(entry) < 2 or any(u.done or u.evidence for u in entry):
+            if len(entry) < 2 or any(type(u) is DetailResult or u.done or u.evidence for u in entry):  # type: ignore[union-attr]
                 continue
             line = self.lines[pos]
             found = [p for p in self.idx.postings_by_amount.get((line.account_id, line.amount), ())
@@ -524,11 +574,10 @@ class _Run:
             if other is not None and other.id != u.line.account_id:
                 return other
         for text in u.texts:
-            for token in reference_tokens(text):
-                if len(token) == 11 and token.isdigit():
-                    other = own.get(token)
-                    if other is not None and other.id != u.line.account_id:
-                        return other
+            for found in _ACCOUNT_LIKE.findall(text):
+                other = own.get(account_key(found))
+                if other is not None and other.id != u.line.account_id:
+                    return other
         return None
 
     def _transfers(self, pending: list[_Unit]) -> None:
@@ -605,10 +654,11 @@ class _Run:
                 if not found:
                     threshold = self.config.name_threshold
                     for p in idx.parties_by_name_block(name):
-                        score = fuzz.token_sort_ratio(name, idx.party_name(p))
+                        score = similarity(name, idx.party_name(p))
                         if score >= threshold:
                             found.append((p, "fuzzy", score))
-        found.sort(key=lambda f: (-f[2], f[0][0].value, f[0][1]))
+        if len(found) > 1:
+            found.sort(key=lambda f: (-f[2], f[0][0].value, f[0][1]))
         u.parties = found
         return found
 
@@ -637,7 +687,7 @@ class _Run:
                     item = idx.items[iid]
                     if self.rem(iid) != u.amount or item.currency != u.line.currency:
                         continue
-                    score = fuzz.token_sort_ratio(name, idx.party_name((item.kind, item.party_id)))
+                    score = similarity(name, idx.party_name((item.kind, item.party_id)))
                     if score >= threshold:
                         out.append((iid, "fuzzy", score))
         return out
@@ -647,8 +697,8 @@ class _Run:
         found: dict[int, list[tuple[str, str, float]]] = {}
         claims: dict[str, int] = {}
         for n, u in enumerate(pending):
-            if not u.amount:
-                continue
+            if not u.amount or u.evidence:
+                continue  # a reference already points somewhere: amount and party would only add noise
             cands = self._amount_candidates(u)
             if cands:
                 found[n] = cands
@@ -718,7 +768,7 @@ class _Run:
         idx = self.idx
         config = self.config
         for u in pending:
-            if u.blocked or not u.amount:
+            if u.blocked or u.evidence or not u.amount:
                 continue
             for party, how, score in self._parties(u)[:2]:
                 items = self._nearest_items(party, u, config.max_subset_items)
@@ -794,6 +844,18 @@ def reconcile(lines: Iterable[BankLine], *, open_items: Iterable[OpenItem] = (),
     """Match `lines` against the candidates; see the module docstring. Pass a prebuilt `index`
     instead of the candidate lists to match several batches of lines against the same candidates
     (each run starts again from the items' `remaining`)."""
-    if index is None:
-        index = CandidateIndex(open_items, postings, sent_payments, own_accounts)
-    return _Run(lines, index, list(rules), learner, config).run()
+    # The engine makes millions of small acyclic tuples: the cyclic garbage collector would walk
+    # the whole heap again and again for nothing, so it pauses for the run.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        started = time.process_time()
+        if index is None:
+            index = CandidateIndex(open_items, postings, sent_payments, own_accounts)
+        built = time.process_time() - started
+        result = _Run(lines, index, list(rules), learner, config).run()
+        result.timings["index"] = built
+        return result
+    finally:
+        if paused:
+            gc.enable()

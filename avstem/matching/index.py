@@ -16,15 +16,14 @@ from avstem.matching.normalise import account_key, compact_ref, invoice_key, nor
 
 PartyKey = tuple[ItemKind, str]
 _NO_DATE = datetime.date(1900, 1, 1)
-NAME_BLOCK_LIMIT = 200  # a name token shared by more parties than this is no use as a block
+NAME_BLOCK_LIMIT = 200
+_KIND_ORDER = {ItemKind.CUSTOMER: 0, ItemKind.SUPPLIER: 1}
 
 
-def _add(index: dict, more: dict, key: str, value: str) -> None:
-    """One value per key in `index`; the rare further ones in `more` (saves a list per key)."""
-    if key in index:
-        more.setdefault(key, [index[key]]).append(value)
-    else:
-        index[key] = value
+def _party_order(party: PartyKey) -> tuple[int, str]:
+    return (_KIND_ORDER[party[0]], party[1])
+
+  # a name token shared by more parties than this is no use as a block
 
 
 class CandidateIndex:
@@ -36,23 +35,34 @@ class CandidateIndex:
         invoice: dict[str, str] = {}
         invoice_more: dict[str, list[str]] = {}
         party_items: dict[PartyKey, list[str]] = {}
-        for item in open_items:
+        count = 0
+        open_items = open_items if isinstance(open_items, (list, tuple)) else list(open_items)
+        # The hot loop of index building: one dictionary operation per index where possible.
+        for count, item in enumerate(open_items, start=1):  # noqa: B007
             iid = item.id
-            if iid in items:
-                raise ValueError(f"open item {iid!r} is given twice")
             items[iid] = item
             k = item.kid
             if k:
-                _add(kid, kid_more, k if k.isdigit() else compact_ref(k), iid)
+                if not k.isdigit():
+                    k = compact_ref(k)
+                if kid.setdefault(k, iid) is not iid:
+                    kid_more.setdefault(k, [kid[k]]).append(iid)
             n = item.invoice_number
             if n:
-                _add(invoice, invoice_more, n if n.isdigit() and n[0] != "0" else invoice_key(n), iid)
+                if not n.isdigit() or n[0] == "0":
+                    n = invoice_key(n)
+                if invoice.setdefault(n, iid) is not iid:
+                    invoice_more.setdefault(n, [invoice[n]]).append(iid)
             party = (item.kind, item.party_id)
             bucket = party_items.get(party)
             if bucket is None:
                 party_items[party] = [iid]
             else:
                 bucket.append(iid)
+        if len(items) != count:
+            seen: set[str] = set()
+            twice = next(i.id for i in open_items if i.id in seen or seen.add(i.id))  # type: ignore[func-returns-value]
+            raise ValueError(f"open item {twice!r} is given twice")
         self.items = items
         self.kid, self.kid_more = kid, kid_more
         self.invoice, self.invoice_more = invoice, invoice_more
@@ -112,8 +122,14 @@ class CandidateIndex:
         amounts = self._party_amounts.get(party)
         if amounts is None:
             amounts = {}
-            for iid in sorted(self.party_items.get(party, ())):
-                amounts.setdefault(self.items[iid].remaining, []).append(iid)
+            items = self.items
+            for iid in self.party_items.get(party, ()):
+                found = amounts.get(items[iid].remaining)
+                if found is None:
+                    amounts[items[iid].remaining] = [iid]
+                else:
+                    found.append(iid)
+                    found.sort()
             self._party_amounts[party] = amounts
         return amounts.get(amount, [])
 
@@ -127,7 +143,8 @@ class CandidateIndex:
         return found
 
     def party_name(self, party: PartyKey) -> str:
-        """The normalised name of a party."""
+        """The normalised name of a party (a party's name and accounts are read from one of its
+        items: they are the party's, the same on each)."""
         name = self._party_names.get(party)
         if name is None:
             name = normalise_name(self.items[self.party_items[party][0]].party_name)
@@ -137,22 +154,42 @@ class CandidateIndex:
     def _build_parties(self) -> None:
         by_account: dict[str, list[PartyKey]] = {}
         by_name: dict[str, list[PartyKey]] = {}
-        blocks: dict[str, list[PartyKey]] = {}
-        for party in sorted(self.party_items, key=lambda p: (p[0].value, p[1])):
-            seen: set[str] = set()
-            for iid in self.party_items[party]:
-                for account in self.items[iid].party_accounts:
-                    key = account_key(account)
-                    if key and key not in seen:
-                        seen.add(key)
-                        by_account.setdefault(key, []).append(party)
+        items = self.items
+        for party, ids in self.party_items.items():
+            first = items[ids[0]]
+            for account in first.party_accounts:
+                key = account_key(account)
+                if key:
+                    found = by_account.get(key)
+                    if found is None:
+                        by_account[key] = [party]
+                    elif party not in found:
+                        found.append(party)
             name = self.party_name(party)
             if name:
-                by_name.setdefault(name, []).append(party)
-                for token in set(name.split()):
-                    if len(token) >= 3:
-                        blocks.setdefault(token[:4], []).append(party)
-        self._parties_by_account, self._parties_by_name, self._name_blocks = by_account, by_name, blocks
+                found = by_name.get(name)
+                if found is None:
+                    by_name[name] = [party]
+                else:
+                    found.append(party)
+        # Lists in a stable order, whatever the order of the input.
+        for index in (by_account, by_name):
+            for parties in index.values():
+                if len(parties) > 1:
+                    parties.sort(key=_party_order)
+        self._parties_by_account, self._parties_by_name = by_account, by_name
+
+    def _build_name_blocks(self) -> None:
+        blocks: dict[str, list[PartyKey]] = {}
+        if self._parties_by_name is None:
+            self._build_parties()
+        for name, parties in self._parties_by_name.items():  # type: ignore[union-attr]
+            for token in set(name.split()):
+                if len(token) >= 3:
+                    blocks.setdefault(token[:4], []).extend(parties)
+        for block in blocks.values():
+            block.sort(key=_party_order)
+        self._name_blocks = blocks
 
     def parties_by_account(self, account: str) -> list[PartyKey]:
         if self._parties_by_account is None:
@@ -167,7 +204,7 @@ class CandidateIndex:
     def parties_by_name_block(self, name: str) -> list[PartyKey]:
         """Parties sharing a name token's first four letters with `name` (fuzzy candidates)."""
         if self._name_blocks is None:
-            self._build_parties()
+            self._build_name_blocks()
         found: dict[PartyKey, None] = {}
         for token in set(name.split()):
             if len(token) >= 3:

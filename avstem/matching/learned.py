@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 
-from avstem.matching.normalise import account_key, merchant_key, normalise_name
+from avstem.matching.normalise import account_key, merchant_key, normalise_name, similarity
 from avstem.matching.rules import LineView
 
 
@@ -113,6 +113,6 @@ class Learner:
         cache_key = (incoming, kind, key)
         if cache_key not in self._fuzzy_cache:
             choices = self._choices.get((incoming, kind), [])
-            best = process.extractOne(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=self.fuzzy_cutoff) if choices else None
+            best = process.extractOne(key, choices, scorer=similarity, score_cutoff=self.fuzzy_cutoff) if choices else None
             self._fuzzy_cache[cache_key] = best[0] if best else None
         return self._fuzzy_cache[cache_key]

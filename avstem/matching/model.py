@@ -130,7 +130,7 @@ class OpenItem:
     remaining: int  # signed like the payment that settles it
     invoice_number: str = ""
     kid: str = ""
-    party_name: str = ""
+    party_name: str = ""  # the party's name and accounts, the same on each of its items
     party_accounts: tuple[str, ...] = ()
     due_date: dt.date | None = None
     invoice_date: dt.date | None = None
@@ -182,7 +182,7 @@ class Config:
     due_window: tuple[int, int] = (-60, 120)  # days around the due date for amount evidence
     posting_window: int = 5  # days between a bank line and a posting of the same amount
     transfer_window: int = 4  # days between the two sides of an own transfer
-    name_threshold: float = 88.0  # rapidfuzz token_sort_ratio for a fuzzy party name
+    name_threshold: float = 88.0  # normalise.similarity (rapidfuzz) for a fuzzy party name
     max_subset_items: int = 12  # open items per party tried for subset sums
     max_subset_solutions: int = 3
     max_proposals: int = 5
@@ -276,6 +276,7 @@ class Reconciliation:
 
     lines: tuple[LineResult, ...]
     remaining: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)  # seconds per phase of the run
 
     def by_line(self) -> dict[str, LineResult]:
         return {r.line_id: r for r in self.lines}

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 # Æ→AE, Ø→O, Å→AA (our own folding: rapidfuzz has none), then accents off (é→e, ü→u).
 _NORWEGIAN = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "ae", "Ø": "o", "Å": "aa", "ß": "ss"})
 LEGAL_FORMS = frozenset({"as", "asa", "ans", "da", "enk", "nuf", "sa", "ba", "ks", "iks", "sf"})
@@ -28,7 +30,9 @@ def fold(text: str) -> str:
 def normalise_name(name: str) -> str:
     """A party name for comparison: folded, punctuation gone, legal forms (AS, ASA, ANS, DA, ENK,
     NUF, SA, ...) dropped as whole words: 'Bølgen & Moi A/S' -> 'bolgen moi'."""
-    folded = _LEGAL_DOTTED.sub(lambda m: m.group(0).replace(".", "").replace("/", ""), fold(name))
+    folded = fold(name)
+    if "." in folded or "/" in folded:
+        folded = _LEGAL_DOTTED.sub(lambda m: m.group(0).replace(".", "").replace("/", ""), folded)
     words = [w for w in NON_WORD.split(folded) if w and w not in LEGAL_FORMS]
     return " ".join(words)
 
@@ -123,3 +127,9 @@ def merchant_key(text: str) -> str:
     folded = _CARD_NOISE.sub(" ", fold(text))
     words = [w for w in NON_WORD.split(folded) if w and w not in LEGAL_FORMS]
     return " ".join(words)
+
+
+def similarity(a: str, b: str, **_: object) -> float:
+    """0-100: the better of plain and token-sorted similarity of two normalised names ("fjordlys
+    hotel" ~ "fjordlys hotell"; "nord kafe" ~ "kafe nord"; "oslo cty" ~ "oslo city")."""
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))

@@ -3,12 +3,9 @@ RF creditor references."""
 
 from __future__ import annotations
 
-import functools
-
 from avstem.norway.kid import MAX_LENGTH, MIN_LENGTH, mod10_check_digit, mod11_check_digit
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def kid_is_valid(value: str) -> bool:
     """Whether `value` is a well-formed KID whose MOD10 or MOD11 check digit verifies.
 
