@@ -62,12 +62,14 @@ def _register_routers() -> None:
     from avstem.banking.api import router as banking_router
     from avstem.companies.api import router as companies_router
     from avstem.ledger.api import router as ledger_router
+    from avstem.reconciliation.api import router as reconciliation_router
     from avstem.users.api import router as users_router
 
     api.add_router("/", users_router)
     api.add_router("/companies", companies_router)
     api.add_router("/companies", audit_router)
     api.add_router("/companies", ledger_router)
+    api.add_router("/companies", reconciliation_router)
     api.add_router("/", banking_router)
 
 

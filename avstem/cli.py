@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "avstem.formats.cli",
     "avstem.sandbox_bank.cli",
     "avstem.banking.cli",
+    "avstem.reconciliation.cli",
 ]
 
 

@@ -68,7 +68,7 @@ class RunResult:
         """Outcome -> evidence kind or rule name -> lines."""
         out: dict[str, Counter] = defaultdict(Counter)
         for o in self.lines:
-            out[o.outcome][f"rule: {o.rule}" if o.rule else (o.kind or "-")] += 1
+            out[o.outcome][f"rule: {o.rule}" if o.rule else (o.kind or "nothing fits")] += 1
         return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in out.items()}
 
 

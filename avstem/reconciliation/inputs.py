@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
@@ -94,6 +95,9 @@ def bank_lines(company, *, accounts: Iterable[int] | None = None, line_ids: Iter
     out = []
     for (pk, account_id, day, value_date, amount, currency, status, text, name, cp, ref, is_batch) in rows:
         line_details = tuple(details.get(pk, ()))
+        if len(line_details) == 1 and line_details[0].texts and all(t in text for t in line_details[0].texts):
+            # The import writes a single transaction's remittance into the line's text: once is enough.
+            line_details = (replace(line_details[0], texts=()),)
         payment_info = line_details[0].payment_info_id if len(line_details) > 1 else ""
         out.append(matching.BankLine(
             id=str(pk), account_id=str(account_id), booking_date=day, amount=amount, currency=currency or "NOK",

@@ -17,11 +17,13 @@ from avstem.api import api
 from tests.conftest import SECRET_B, enable_totp, login_verified
 from tests.banking import objects as banking_objects
 from tests.ledger.objects import OBJECT_PARAMETERS, ledger_state, make_ledger_objects
+from tests.reconciliation import objects as reconciliation_objects
 
 # Each context's test objects: (make B's objects, fingerprint of B's state, URL parameters).
 CONTEXTS = [
     (make_ledger_objects, ledger_state, OBJECT_PARAMETERS),
     (banking_objects.make_objects, banking_objects.state, banking_objects.OBJECT_PARAMETERS),
+    (reconciliation_objects.make_objects, reconciliation_objects.state, reconciliation_objects.OBJECT_PARAMETERS),
 ]
 
 # URL parameter -> how to find company B's object for it.
