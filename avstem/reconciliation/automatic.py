@@ -271,3 +271,24 @@ def reconcile_after_sync(company, bank_account: BankAccount, *, job: str = "bank
     for the account, and leave proposals for the rest on the screen either way."""
     apply_to = {bank_account.pk} if automation_on(bank_account) else set()
     return run(company, accounts=[bank_account.pk], apply_to=apply_to, trigger=Trigger.SYNC, job=job)
+
+
+def after_sync(sync_run) -> RunResult | None:
+    """Called when a bank sync (banking.SyncRun) has finished: one reconciliation run over the
+    agreement's accounts with statements. Never raises: a failed reconciliation must not turn a
+    finished sync into a failed one; it is logged and recorded on the reconciliation run."""
+    from avstem.banking.models import STATEMENT_SERVICES
+
+    agreement = sync_run.agreement
+    accounts = [link.bank_account for link in AgreementAccount.objects.filter(
+        agreement=agreement, active=True, services__in=STATEMENT_SERVICES).select_related("bank_account")]
+    if not accounts:
+        return None
+    try:
+        return run(agreement.company, accounts=[a.pk for a in accounts],
+                   apply_to={a.pk for a in accounts if automation_on(a)}, trigger=Trigger.SYNC, job="bank-sync")
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.exception("reconciliation after sync run %s failed", sync_run.pk)
+        ReconciliationRun.objects.create(company=agreement.company, trigger=Trigger.SYNC, label="job:bank-sync",
+                                         finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:500])
+        return None

@@ -1,0 +1,94 @@
+"""Settings > Automation and the sync's last step: with automation on, a sync ends with invoice
+payments posted, settled and reconciled (job:bank-sync, in the audit log, undoable); with it off,
+only proposals wait on the screen."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from avstem.audit.models import AuditEntry
+from avstem.reconciliation import automation, services
+from avstem.reconciliation.errors import ReconciliationError
+from avstem.reconciliation.models import LineProposal, Method, Reconciliation, ReconciliationRun
+from tests.reconciliation.conftest import bank_line, invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agreement(owner, company, account):
+    from avstem.banking.agreements import order_file_agreement
+    from avstem.banking.banks import bank_of_account
+    from avstem.banking.models import BankAgreement, SyncRun
+
+    made = order_file_agreement(owner, company, bank_of_account(account.account_number), [account],
+                                on=datetime.date(2025, 3, 3))
+    BankAgreement.objects.filter(pk=made.pk).update(status="active", active_from=datetime.date(2025, 3, 4))
+    made.refresh_from_db()
+    made.sync_run = SyncRun.objects.create(agreement=made, kind="manual", run_date=datetime.date(2025, 3, 11), status="done")
+    return made
+
+
+def test_switching_automation_on_needs_an_active_agreement(owner, company, account, agreement):
+    row = automation.set_automation(owner, company, account, on=True, min_confidence="95")
+    assert row.on and str(row.min_confidence) == "0.950"
+    assert AuditEntry.objects.filter(action="bank_agreement.auto_reconcile").exists()
+    assert AuditEntry.objects.filter(action="reconciliation.automation").exists()
+    with pytest.raises(ReconciliationError, match="from 0.5 to 1"):
+        automation.set_automation(owner, company, account, min_confidence="0.2")
+
+
+def test_sync_ends_with_an_automatic_run_that_posts_and_can_be_undone(monkeypatch, owner, company, account, customer,
+                                                                       agreement):
+    from avstem.banking import sync, tasks
+
+    automation.set_automation(owner, company, account, on=True)
+    inv, item = invoice(owner, company, customer, 125000)
+    paid = bank_line(account, 125000, kid=inv.kid)
+    fee = bank_line(account, -4500, text="Gebyr")
+    monkeypatch.setattr(sync, "run_sync", lambda run_id: agreement.sync_run)
+
+    tasks.sync_agreement.call(agreement.sync_run.pk)
+
+    rec = Reconciliation.objects.get()
+    assert rec.method == Method.AUTOMATIC and rec.created_by_label == "job:bank-sync"
+    assert list(rec.line_links.values_list("bank_line_id", flat=True)) == [paid.pk]
+    item.refresh_from_db()
+    assert item.remaining == 0
+    run = ReconciliationRun.objects.get()
+    assert run.trigger == "sync" and run.applied == 1 and run.left == 1
+    entry = AuditEntry.objects.get(action="reconciliation.create")
+    assert entry.actor_label == "job:bank-sync" and "KID" in entry.summary
+    fee.refresh_from_db()
+    assert fee.reconciliation_status == "unreconciled"
+
+    services.undo(owner, company, rec.pk)
+    item.refresh_from_db()
+    assert item.remaining == 125000
+
+
+def test_with_automation_off_the_sync_only_proposes(monkeypatch, owner, company, account, customer, agreement):
+    from avstem.banking import sync, tasks
+
+    inv, item = invoice(owner, company, customer, 125000)
+    paid = bank_line(account, 125000, kid=inv.kid)
+    monkeypatch.setattr(sync, "run_sync", lambda run_id: agreement.sync_run)
+    tasks.sync_agreement.call(agreement.sync_run.pk)
+    assert not Reconciliation.objects.exists()
+    proposal = LineProposal.objects.get(bank_line=paid)
+    assert proposal.automatic and proposal.kind == "kid"
+
+
+def test_a_failing_reconciliation_does_not_fail_the_sync(monkeypatch, owner, company, account, agreement):
+    from avstem.banking import sync, tasks
+    from avstem.reconciliation import automatic
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sync, "run_sync", lambda run_id: agreement.sync_run)
+    monkeypatch.setattr(automatic, "run", broken)
+    assert tasks.sync_agreement.call(agreement.sync_run.pk).startswith("done")
+    assert ReconciliationRun.objects.get().error == "RuntimeError: boom"
