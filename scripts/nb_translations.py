@@ -414,4 +414,7 @@ NB = {
     "Make a choice in the drop-down list.": "Gjør et valg i nedtrekkslisten.",
     "File exchange is ordered at %(bank)s. The bank normally confirms within 1-3 business days; statements then come every morning.":
         "Filutveksling er bestilt hos %(bank)s. Banken bekrefter normalt innen 1–3 virkedager; deretter kommer kontoutskrifter hver morgen.",
+    "Statements arrive, but automatic reconciliation is off for this account. Switch it on under Settings > Automation.":
+        "Kontoutskriftene kommer inn, men automatisk bankavstemming er slått av for denne kontoen. Slå den på under Innstillinger > Automatisering.",
+    "Settings > Automation": "Innstillinger > Automatisering",
 }

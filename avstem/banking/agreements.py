@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avstem.audit import services as audit
+from avstem.ledger.models import Account
 from avstem.norway.calendar import add_business_days
 
 from . import crypto
@@ -36,6 +37,7 @@ from .scheduling import next_run_after
 log = logging.getLogger("avstem.banking")
 
 CONSENT_WARNING_DAYS = 14
+DEFAULT_FEE_ACCOUNT = "7770"  # Bank and card fees
 FIELDS = ("bank_name", "connection", "approval_method", "status", "ordered_on", "active_from", "deactivated_on",
           "ocr_agreement", "ocr_agreement_id", "fee_account", "start_date", "operating_account", "payroll_account",
           "tax_withholding_account", "consent_expires", "external_id")
@@ -157,6 +159,7 @@ def order_file_agreement(actor, company, bank: Bank, accounts: list[BankAccount]
         approval_method=approval_method, status=AgreementStatus.ORDERED, ordered_on=on,
         terms_accepted_at=timezone.now(), terms_accepted_by=actor if getattr(actor, "pk", None) else None,
         ocr_agreement=bool(ocr_agreement_id), ocr_agreement_id=ocr_agreement_id, start_date=on,
+        fee_account=Account.objects.filter(company=company, number=DEFAULT_FEE_ACCOUNT).first(),
         operating_account=operating_account, payroll_account=payroll_account,
         tax_withholding_account=tax_withholding_account)
     try:
@@ -287,6 +290,16 @@ def set_auto_reconcile(actor, link: AgreementAccount, on: bool) -> None:
 # --- what the front page says (R1.5, R5.3) -------------------------------------------------------
 
 
+def automation_url(company_id: int) -> str | None:
+    """Settings > Automation (the reconciliation context's page), when it is installed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("reconciliation:automation", args=[company_id])
+    except NoReverseMatch:
+        return None
+
+
 @dataclass
 class AccountStatus:
     account: BankAccount
@@ -303,13 +316,17 @@ class AccountStatus:
     def agreement(self) -> BankAgreement | None:
         return self.link.agreement if self.link else None
 
+    @property
+    def automation_url(self) -> str | None:
+        return automation_url(self.account.company_id)
+
 
 def account_status(account: BankAccount, now: datetime.datetime | None = None) -> AccountStatus:
     now = now or timezone.now()
     link = live_link(account)
     agreement = link.agreement if link else None
-    latest = (DailyBalance.objects.filter(bank_account=account, closing_booked__isnull=False)
-              .order_by("-date").first())
+    latest = (DailyBalance.objects.filter(bank_account=account, closing_booked__isnull=False, final=True)
+              .order_by("-date").first())  # the last closed day: today's figures are interim
     synced = link is not None and link.first_synced_at is not None
     show_balance = latest is not None and (link is None or synced)
     gaps = list(DailyBalance.objects.filter(bank_account=account, gap__isnull=False).order_by("-date")[:3])
@@ -347,7 +364,8 @@ def _problem(account: BankAccount, link: AgreementAccount | None, now: datetime.
                   "statements (camt.053) for this account.")
                 % {"date": _day(agreement.active_from or agreement.ordered_on), "bank": agreement.bank_name})
     if received and not link.auto_reconcile:
-        return _("Statements arrive, but automatic reconciliation is off for this account (Settings > Automation).")
+        return _("Statements arrive, but automatic reconciliation is off for this account. Switch it on under "
+                 "Settings > Automation.")
     return None
 
 

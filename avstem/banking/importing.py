@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from avstem.audit import services as audit
 from avstem.formats.model import Document
+from avstem.ledger.money import format_amount
 from avstem.norway.accounts import format_account_number
 
 from . import mapping
@@ -272,8 +273,8 @@ class _Store:
         elif existing.amount != line.amount and line.status == BOOKED:
             self.outcome.warnings.append(
                 _("%(where)s: reference %(ref)s arrived with the amount %(new)s but %(old)s was stored; kept %(old)s.")
-                % {"where": line.where, "ref": line.ref or line.fp_key, "new": f"{line.amount / 100:.2f}",
-                   "old": f"{existing.amount / 100:.2f}"})
+                % {"where": line.where, "ref": line.ref or line.fp_key, "new": format_amount(line.amount),
+                   "old": format_amount(existing.amount)})
         if line.ref and not existing.ref:
             existing.ref = line.ref
             changed.add("ref")
@@ -367,7 +368,7 @@ def store_balance(account: BankAccount, balance: mapping.BalanceData, source: st
         warnings.append(_("Two deliveries disagree on the closing balance of %(account)s on %(date)s: "
                           "%(old)s and %(new)s; the latest is kept.")
                         % {"account": account.nickname, "date": balance.date.strftime("%d.%m.%Y"),
-                           "old": f"{existing.closing_booked / 100:.2f}", "new": f"{balance.closing_booked / 100:.2f}"})
+                           "old": format_amount(existing.closing_booked), "new": format_amount(balance.closing_booked)})
     changed = False
     for name in ("opening_booked", "closing_booked", "available"):
         value = getattr(balance, name)
@@ -409,7 +410,7 @@ def gap_message(account: BankAccount, row: DailyBalance) -> str:
               "%(diff)s. Statements for the days between may be missing, or two deliveries overlap wrongly.")
             % {"account": account.nickname, "date": row.date.strftime("%d.%m.%Y"),
                "previous": row.gap_from.strftime("%d.%m.%Y") if row.gap_from else "?",
-               "diff": f"{row.gap / 100:.2f}"})
+               "diff": format_amount(row.gap)})
 
 
 def line_sources(line: BankLine) -> list[str]:

@@ -280,7 +280,9 @@ class BankLine(models.Model):
         verbose_name_plural = _("bank lines")
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y} {self.amount / 100:.2f} {self.description[:40]}"
+        from avstem.ledger.money import format_amount
+
+        return f"{self.date:%d.%m.%Y} {format_amount(self.amount)} {self.description[:40]}"
 
     @property
     def is_deleted(self) -> bool:

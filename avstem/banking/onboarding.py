@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 from avstem.audit import services as audit
 from avstem.ledger.models import Account, Posting, Series
 from avstem.ledger.reports import balance as ledger_balance
+from avstem.norway.accounts import format_account_number
 
 from . import crypto
 from .agreements import FIELDS as AGREEMENT_FIELDS
-from .agreements import AgreementError, set_tokens
+from .agreements import DEFAULT_FEE_ACCOUNT, AgreementError, set_tokens
 from .banks import Bank
 from .connector import BankApi, BankError, Tokens, pkce_pair
 from .models import (
@@ -50,7 +51,6 @@ from .scheduling import next_run_after
 
 SESSION_KEY = "bank_onboarding"
 STEPS = ("accounts", "services", "fee", "start", "balance", "roles")
-DEFAULT_FEE_ACCOUNT = "7770"
 
 
 class OnboardingError(ValueError):
@@ -218,7 +218,8 @@ def choose_accounts(session, company, data: dict, rows: list[dict]) -> None:
             raise OnboardingError(
                 _("GL account %(gl)s is chosen for both %(a)s and %(b)s. Two bank accounts on one GL account mix "
                   "their lines in the books and make reconciliation impossible.")
-                % {"gl": allowed[gl], "a": seen[gl], "b": account["account_number"]}, row["id"])
+                % {"gl": allowed[gl], "a": format_account_number(seen[gl]),
+                   "b": format_account_number(account["account_number"])}, row["id"])
         seen[gl] = account["account_number"]
         clash = (BankAccount.objects.filter(gl_account_id=gl, active=True)
                  .exclude(company=company, account_number__in=[by_id[r["id"]]["account_number"] for r in selected])
@@ -352,7 +353,7 @@ def settle_differences(actor, session, company, data: dict, decisions: dict[str,
                     vouchers.append(post_voucher(actor, company, NewVoucher(
                         date=day, series=series, source="bank-onboarding",
                         description=_("Bank balance %(number)s on %(date)s") % {
-                            "number": row["account_number"], "date": start.strftime("%d.%m.%Y")},
+                            "number": format_account_number(row["account_number"]), "date": start.strftime("%d.%m.%Y")},
                         lines=[Line(row["gl_account"], diff), Line(offset, -diff)])))
                 except LedgerError as exc:
                     raise OnboardingError(str(exc), account_id) from None
@@ -368,7 +369,8 @@ def settle_differences(actor, session, company, data: dict, decisions: dict[str,
 
 def role_choices(company, data: dict) -> list[tuple[str, str]]:
     """Accounts that can take a role: the ones being activated and the company's active accounts."""
-    choices = [(f"new:{a['account_number']}", f"{a['name']} ({a['account_number']})") for a in selected_accounts(data)]
+    choices = [(f"new:{a['account_number']}", f"{a['name']} ({format_account_number(a['account_number'])})")
+               for a in selected_accounts(data)]
     numbers = {a["account_number"] for a in selected_accounts(data)}
     choices += [(f"new:{a.account_number}", str(a)) for a in
                 BankAccount.objects.filter(company=company, active=True).exclude(account_number__in=numbers)]

@@ -21,7 +21,6 @@ urlpatterns = [
     path(P + "agreements/", agreements.agreement_list, name="agreements"),
     path(P + "agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
     path(P + "agreements/<int:agreement_id>/deactivate/", agreements.deactivate, name="agreement_deactivate"),
-    path(P + "agreements/<int:agreement_id>/automation/", agreements.auto_reconcile, name="agreement_automation"),
     path(P + "agreements/<int:agreement_id>/confirm/", agreements.confirm, name="agreement_confirm"),
     path(P + "agreements/connect/", onboarding.connect, name="connect"),  # ?bank=<BIC>
     *(path(P + f"agreements/onboarding/{s}/", onboarding.step, {"step": s}, name="onboarding")

@@ -10,6 +10,16 @@ NUMBER = "86011117947"
 IBAN = "NO9386011117947"
 
 
+@pytest.fixture(autouse=True)
+def _services_speak_english():
+    """Messages made outside a request (services, tasks) in English, so assertions read one
+    language; pages still follow the request (bokmål by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def company(tenant_a):
     from avstem.ledger.chart import ensure_chart

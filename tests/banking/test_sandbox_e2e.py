@@ -288,7 +288,7 @@ def test_consent_expiry_is_shown_and_renewed(owner_client, customer, bank_env):
     run = start_run(agreement)
     drain()
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "Renew" in run.message
+    assert run.status == RunStatus.FAILED and "consent_expired" in run.message
     response = owner_client.post(reverse("banking:connect", args=[company.pk]) + f"?bank={DNB}&renew=1")
     response = owner_client.get(reverse("banking:oauth_callback"), consent_at_bank(sandbox, response["Location"], customer))
     assert response["Location"] == reverse("banking:agreement", args=[company.pk, agreement.pk])

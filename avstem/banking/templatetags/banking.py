@@ -14,3 +14,12 @@ def bank_panel(company):
 
     accounts = BankAccount.objects.filter(company=company, active=True).select_related("gl_account")
     return {"company": company, "statuses": [account_status(a) for a in accounts]}
+
+
+@register.filter
+def account_number(value):
+    """11 digits as 1234.56.78901; anything else as given."""
+    from avstem.norway.accounts import format_account_number
+
+    text = str(value or "")
+    return format_account_number(text) if len(text) == 11 and text.isdigit() else text

@@ -53,7 +53,7 @@ def agreement_detail(request, company_id, agreement_id):
         "expected": agreements.expected_confirmation(agreement) if agreement.is_pending else None,
         "runs": SyncRun.objects.filter(agreement=agreement)[:8],
         "imports": agreement.imports.all()[:8],
-        "can_change": request.membership.allows("change"),
+        "can_change": request.membership.allows("change"), "automation_url": agreements.automation_url(company.pk),
     })
 
 
@@ -73,15 +73,6 @@ def deactivate(request, company_id, agreement_id):
                                     "the bank too.") % {"bank": agreement.bank_name})
     else:
         messages.success(request, _("Deactivated for %(accounts)s.") % {"accounts": ", ".join(map(str, accounts))})
-    return redirect("banking:agreement", request.company.pk, agreement.pk)
-
-
-@company_view()
-@require_POST
-def auto_reconcile(request, company_id, agreement_id):
-    agreement = get_object_or_404(BankAgreement, pk=agreement_id, company=request.company)
-    link = get_object_or_404(AgreementAccount, agreement=agreement, pk=request.POST.get("link") or 0)
-    agreements.set_auto_reconcile(request.user, link, request.POST.get("on") == "1")
     return redirect("banking:agreement", request.company.pk, agreement.pk)
 
 
