@@ -182,3 +182,28 @@ def test_wizard_orders_file_exchange(owner_client, company, account, tenant_a):
     assert agreement.operating_account == account
     front = owner_client.get(reverse("companies:dashboard", args=[company.pk])).content.decode()
     assert "Waiting for" in front or "Venter på" in front
+
+
+def test_api_lines_agreements_and_no_secrets(client, tenant_a, company, account):
+    from avstem.banking.agreements import set_tokens
+    from avstem.banking.connector import Tokens
+    from avstem.users.services import create_token
+
+    agreement = agreements.order_file_agreement(tenant_a.owner, company, bank_of_account(NUMBER), [account], on=DAY)
+    set_tokens(agreement, Tokens("ACCESS-very-secret-123", "REFRESH-very-secret-456", 4_000_000_000.0))
+    agreement.save()
+    lines.create_manual_line(tenant_a.owner, account, date=DAY - datetime.timedelta(days=1), amount=-12345,
+                             text="Kontantuttak")
+    _, raw = create_token(tenant_a.owner, "api", two_factor=True)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    base = f"/api/companies/{company.pk}"
+    answers = [client.get(f"{base}/bank-agreements", **headers), client.get(f"{base}/bank-agreements/{agreement.pk}", **headers),
+               client.get(f"{base}/bank-accounts/{account.pk}/lines", **headers),
+               client.get(f"{base}/bank-accounts/{account.pk}/balances", **headers)]
+    assert all(a.status_code == 200 for a in answers)
+    body = " ".join(a.content.decode() for a in answers)
+    assert "very-secret" not in body and agreement.tokens not in body
+    [line] = answers[2].json()
+    assert line["amount"] == "-123.45" and line["sources"] == ["manual"]
+    assert answers[1].json()["status"] == "ordered"
+    assert client.post(f"{base}/bank-agreements/{agreement.pk}/fetch", **headers).status_code == 409
