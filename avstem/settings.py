@@ -183,7 +183,8 @@ LOGGING = {
 }
 
 # Bank connection (avstem.banking). The sandbox bank stands in for every bank's API and mailbox.
-BANK_API_URL = os.environ.get("AVSTEM_BANK_API_URL", "http://127.0.0.1:8700").rstrip("/")
+BANK_API_URL = (os.environ.get("AVSTEM_BANK_API_URL") or os.environ.get("AVSTEM_SANDBOX_BANK_URL")
+                or "http://127.0.0.1:8700").rstrip("/")
 BANK_CLIENT_ID = os.environ.get("AVSTEM_BANK_CLIENT_ID", "avstem-dev")
 BANK_MAILBOX_DIR = Path(os.environ.get("AVSTEM_BANK_MAILBOX_DIR", DATA_DIR / "sandbox-bank" / "mailbox"))
 SANDBOX_ADMIN_KEY = os.environ.get("AVSTEM_SANDBOX_ADMIN_KEY", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -180,9 +181,9 @@ def order_file_agreement(actor, company, bank: Bank, accounts: list[BankAccount]
 def _back_office():
     from .connector import SandboxBackOffice
 
-    if not settings.SANDBOX_ADMIN_KEY:
-        return None
-    return SandboxBackOffice(settings.BANK_API_URL, settings.SANDBOX_ADMIN_KEY)
+    # The demo starts the sandbox bank after the settings are read and shares its key by environment.
+    key = settings.SANDBOX_ADMIN_KEY or os.environ.get("AVSTEM_SANDBOX_ADMIN_KEY", "")
+    return SandboxBackOffice(settings.BANK_API_URL, key) if key else None
 
 
 def _order_at_sandbox(agreement: BankAgreement, accounts: list[BankAccount]) -> None:

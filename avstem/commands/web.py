@@ -61,6 +61,11 @@ def start_sandbox_bank_process(host: str, port: int) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "avstem.cli", *command], env=os.environ.copy())
 
 
+def start_scheduler_process() -> subprocess.Popen:
+    """The bank sync scheduler (enqueues each agreement's next-morning sync)."""
+    return subprocess.Popen([sys.executable, "-m", "avstem.cli", "scheduler"], env=os.environ.copy())
+
+
 def cmd_demo(args) -> int:
     setup_django()
     migrate()
@@ -85,6 +90,7 @@ def cmd_demo(args) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     children = [] if args.no_worker else [start_worker_process()]
     children.append(start_sandbox_bank_process(args.host, args.bank_port))
+    children.append(start_scheduler_process())
     if not args.no_open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     try:

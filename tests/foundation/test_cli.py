@@ -119,7 +119,7 @@ def test_demo_starts_the_web_app_and_a_worker_and_stops_them_together(tmp_path):
                 time.sleep(0.3)
         assert "Fjellbekk Bakeri AS" in bank and "Nordlys Konsult AS" in bank
         children = subprocess.run(["pgrep", "-P", str(demo.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 2  # the task worker and the sandbox bank
+        assert len(children) == 3  # the task worker, the sandbox bank and the bank sync scheduler
     finally:
         demo.terminate()
         demo.wait(timeout=20)
