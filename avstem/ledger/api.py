@@ -27,11 +27,11 @@ from .models import (
     OpenItem,
     PeriodLock,
     Posting,
-    Series,
     Settlement,
     Supplier,
     SupplierInvoice,
     Voucher,
+    VoucherDraft,
 )
 from .money import from_ore, to_ore
 
@@ -685,16 +685,65 @@ def create_vouchers(request, company_id: int, payload: list[VoucherIn]):
 @refusals
 def check_voucher(request, company_id: int, payload: VoucherIn):
     company = _company(request, company_id, Permission.CHANGE)
-    new = _new_voucher(company, payload)
-    prepared = posting._prepare(posting._Context(company, [new]), new)
+    postings = posting.preview_voucher(company, _new_voucher(company, payload))
     return [
         PostingOut(id=0, line=p["line"], account=p["account"].number, amount=from_ore(p["amount"]), description=p["description"],
                    vat_code=p["vat_code"], vat_rate=p["vat_rate"], vat_amount=_money(p["vat_amount"]), is_vat=p["is_vat"],
                    customer_id=p["customer"].pk if p["customer"] else None, supplier_id=p["supplier"].pk if p["supplier"] else None,
                    bank_account_id=p["bank_account_id"], reference=p["reference"], currency=p["currency"],
                    currency_amount=_money(p["currency_amount"]))
-        for p in prepared.postings
+        for p in postings
     ]
+
+
+class DraftOut(Schema):
+    id: int
+    series: str
+    date: datetime.date
+    description: str
+    source: str
+    lines: list[dict] = Field(description="As posted: account number, amount in øre (integer), VAT code, ...")
+    created_at: datetime.datetime
+
+
+def _draft_out(d: VoucherDraft) -> DraftOut:
+    return DraftOut(id=d.pk, series=d.series, date=d.date, description=d.description, source=d.source, lines=d.lines,
+                    created_at=d.created_at)
+
+
+@router.get(P + "/voucher-drafts", response=list[DraftOut], summary="Vouchers saved to post later")
+def list_drafts(request, company_id: int):
+    company = _company(request, company_id)
+    return [_draft_out(d) for d in VoucherDraft.objects.filter(company=company)]
+
+
+@router.post(P + "/voucher-drafts", response={201: DraftOut}, summary="Save a voucher as a draft (no number, no balances)")
+@refusals
+def create_draft(request, company_id: int, payload: VoucherIn):
+    company = _company(request, company_id, Permission.CHANGE)
+    return Status(201, _draft_out(posting.create_draft(request.user, company, _new_voucher(company, payload))))
+
+
+@router.get(P + "/voucher-drafts/{draft_id}", response=DraftOut)
+def get_draft(request, company_id: int, draft_id: int):
+    company = _company(request, company_id)
+    return _draft_out(get_object_or_404(VoucherDraft, pk=draft_id, company=company))
+
+
+@router.post(P + "/voucher-drafts/{draft_id}/post", response={201: VoucherOut}, summary="Post a draft")
+@refusals
+def post_draft(request, company_id: int, draft_id: int):
+    company = _company(request, company_id, Permission.CHANGE)
+    draft = get_object_or_404(VoucherDraft, pk=draft_id, company=company)
+    return Status(201, _voucher_out(posting.post_draft(request.user, draft)))
+
+
+@router.delete(P + "/voucher-drafts/{draft_id}", response={204: None}, summary="Delete a draft")
+@refusals
+def delete_draft(request, company_id: int, draft_id: int):
+    company = _company(request, company_id, Permission.CHANGE)
+    posting.delete_draft(request.user, get_object_or_404(VoucherDraft, pk=draft_id, company=company))
+    return Status(204, None)
 
 
 @router.get(P + "/vouchers/{voucher_id}", response=VoucherOut)

@@ -44,8 +44,8 @@ CUSTOMERS = [
 
 # name, default account, VAT code, monthly amount range (NOK, incl. VAT), invoices per month
 SUPPLIERS = [
-    ("Østlandske Mølle AS", "4030", "11", (9000, 16000), 2),
-    ("Fjordmeieriet SA", "4030", "11", (5000, 9000), 2),
+    ("Østlandske Mølle AS", "4030", "11", (14000, 28000), 1),
+    ("Fjordmeieriet SA", "4030", "11", (8000, 16000), 1),
     ("Gårdeiendom Storgata 12 AS", "6300", "", (24000, 24000), 1),
     ("Oslo Lys og Kraft AS", "6200", "1", (3000, 7000), 1),
     ("Emballasjehuset AS", "4600", "1", (2000, 5000), 1),
@@ -141,7 +141,7 @@ def _bakery(user, company, today: datetime.date) -> None:
     month = datetime.date(start.year, start.month, 1)
     supplier_number = 1000
     while month <= today:
-        for _ in range(rng.randint(14, 20)):
+        for _ in range(rng.randint(11, 16)):
             day = month + datetime.timedelta(days=rng.randrange(28))
             customer = rng.choice(customers)
             lines = []

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,11 +127,16 @@ def _invoice_lines(company, lines: Sequence[InvoiceLineInput]) -> list[InvoiceLi
     if not lines:
         raise LedgerError(_("The invoice has no lines."))
     result, problems = [], []
+    numbers = {str(l.account or DEFAULT_REVENUE_ACCOUNT).strip() for l in lines if not isinstance(l.account, Account)}
+    known = {a.number: a for a in Account.objects.filter(company=company, number__in=numbers)}
     for number, given in enumerate(lines, start=1):
-        try:
-            account = _account(company, given.account, DEFAULT_REVENUE_ACCOUNT)
-        except LedgerError as exc:
-            problems += exc.problems
+        if isinstance(given.account, Account):
+            account = given.account if given.account.company_id == company.pk else None
+        else:
+            account = known.get(str(given.account or DEFAULT_REVENUE_ACCOUNT).strip())
+        if account is None:
+            label = given.account.number if isinstance(given.account, Account) else (given.account or DEFAULT_REVENUE_ACCOUNT)
+            problems.append(_("Account %(number)s does not exist.") % {"number": label})
             continue
         if not account.active:
             problems.append(_("Account %(number)s is inactive.") % {"number": account.number})
@@ -233,7 +238,8 @@ def create_invoice(actor, company, *, customer: Customer, invoice_date: datetime
 
 
 def _draft(model, obj):
-    obj = model.objects.select_for_update().get(pk=obj.pk)
+    party = "customer" if model is Invoice else "supplier"
+    obj = model.objects.select_for_update(of=("self",)).select_related("company", party).get(pk=obj.pk)
     if obj.status != DocumentStatus.DRAFT:
         raise LedgerError(_("%(document)s is posted and can no longer be changed.") % {"document": obj})
     return obj
@@ -285,8 +291,6 @@ def post_invoice(actor, invoice: Invoice, *, job: str = "") -> Invoice:
         _check_credit_room(invoice, gross)
     number = take_numbers(company, "invoice", 0, 1)
     kid = "" if credit else make_kid(settings_for(company), invoice.customer.number, number)
-    if kid and Invoice.objects.filter(company=company, kid=kid).exists():
-        raise LedgerError(_("KID %(kid)s is already used by another invoice. Change the KID layout in the ledger settings.") % {"kid": kid})
     sign = -1 if credit else 1
     label = (_("Credit note %(number)s, %(customer)s") if credit else _("Invoice %(number)s, %(customer)s")) % {
         "number": number, "customer": invoice.customer.name}
@@ -308,7 +312,13 @@ def post_invoice(actor, invoice: Invoice, *, job: str = "") -> Invoice:
     invoice.number, invoice.kid, invoice.voucher = number, kid, voucher
     invoice.net_amount, invoice.vat_amount, invoice.gross_amount = net, tax, gross
     invoice.status, invoice.posted_at = DocumentStatus.POSTED, timezone.now()
-    invoice.save()
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError:  # the unique (company, kid) constraint: a KID layout that repeats
+        raise LedgerError(
+            _("KID %(kid)s is already used by another invoice. Change the KID layout in the ledger settings.") % {"kid": kid}
+        ) from None
     audit.record(action="invoice.post", actor=actor, job=job, company=company, obj=invoice,
                  changes={"number": [None, number], "kid": [None, kid], "gross_amount": [None, format_amount(gross)]},
                  summary=voucher.display_number)

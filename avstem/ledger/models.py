@@ -293,6 +293,35 @@ class Posting(ImmutableModel):
         return -self.amount if self.amount < 0 else 0
 
 
+class VoucherDraft(models.Model):
+    """A voucher not yet posted: suggested by a job (a bank line to book) or saved by a user.
+    It has no number and touches no balance; posting it turns it into a Voucher and deletes it.
+    `lines` holds the lines as the posting service takes them (amounts in øre, accounts by
+    number, customers and suppliers by id)."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(_("series"), max_length=10, choices=Series.choices, default=Series.MANUAL)
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=200)
+    lines = models.JSONField(default=list)
+    source = models.CharField(_("source"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by_label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("voucher draft")
+        verbose_name_plural = _("voucher drafts")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.description}"
+
+    @property
+    def debit_total(self) -> int:
+        return sum(line["amount"] for line in self.lines if line["amount"] > 0)
+
+
 def attachment_path(instance, filename: str) -> str:
     return f"ledger/{instance.company_id}/{timezone.now():%Y/%m}/{filename}"
 

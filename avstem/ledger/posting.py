@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -42,11 +42,13 @@ from .models import (
     Series,
     Supplier,
     Voucher,
+    VoucherDraft,
 )
 from .money import format_amount
 from .periods import fiscal_year
 
 BULK_BATCH = 2000
+SERIES = frozenset(Series.values)
 
 
 @dataclass
@@ -151,7 +153,7 @@ def _prepare(ctx: _Context, new: NewVoucher) -> _Prepared:
     problems: list[str] = []
     if not isinstance(new.date, datetime.date) or isinstance(new.date, datetime.datetime):
         raise LedgerError(_("The voucher needs a date."))
-    if new.series not in Series.values:
+    if new.series not in SERIES:
         problems.append(_("Unknown voucher series %(series)s.") % {"series": new.series})
     if not (new.description or "").strip():
         problems.append(_("The voucher needs a description."))
@@ -348,27 +350,26 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Voucher]
         next_number[key] += 1
     Voucher.objects.bulk_create(vouchers, batch_size=BULK_BATCH)
 
-    postings, items = [], []
-    for voucher, p in zip(vouchers, prepared, strict=True):
-        for spec in p.postings:
-            item = spec.pop("_item", None)
-            posting = Posting(company=company, voucher=voucher, date=voucher.date, **spec)
-            postings.append(posting)
-            if posting.account.subledger and item is not None:
-                items.append((posting, item))
-    Posting.objects.bulk_create(postings, batch_size=BULK_BATCH)
-    OpenItem.objects.bulk_create(
-        [
-            OpenItem(
-                company=company, posting=posting, customer=posting.customer, supplier=posting.supplier,
-                date=posting.date, due_date=item["due_date"] or posting.date, amount=posting.amount,
-                remaining=posting.amount, kid=item["kid"] or "", description=posting.description,
-                invoice_id=item["invoice_id"], supplier_invoice_id=item["supplier_invoice_id"],
-            )
-            for posting, item in items
-        ],
-        batch_size=BULK_BATCH,
-    )
+    items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])
+    if items:
+        ids = dict(
+            ((v, line), pk)
+            for v, line, pk in Posting.objects.filter(voucher_id__in=[voucher.pk for voucher, _s, _i in items])
+            .values_list("voucher_id", "line", "id")
+        )
+        OpenItem.objects.bulk_create(
+            [
+                OpenItem(
+                    company=company, posting_id=ids[(voucher.pk, spec["line"])], customer=spec["customer"],
+                    supplier=spec["supplier"], date=voucher.date, due_date=item["due_date"] or voucher.date,
+                    amount=spec["amount"], remaining=spec["amount"], kid=item["kid"] or "",
+                    description=spec["description"], invoice_id=item["invoice_id"],
+                    supplier_invoice_id=item["supplier_invoice_id"],
+                )
+                for voucher, spec, item in items
+            ],
+            batch_size=BULK_BATCH,
+        )
     record_many(
         action="voucher.post", actor=actor, job=job, company=company,
         items=(
@@ -377,6 +378,57 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Voucher]
         ),
     )
     return vouchers
+
+
+# Posting rows go in with one COPY (PostgreSQL) or executemany (SQLite) per batch: building a
+# model instance per row and preparing every field through the ORM costs more than the checks
+# themselves. The rows are checked in `_prepare` and never updated, so nothing the model's
+# save() adds is lost.
+POSTING_FIELDS = (
+    "company", "voucher", "line", "account", "date", "amount", "description", "vat_code", "vat_rate", "vat_amount",
+    "is_vat", "vat_base_line", "currency", "currency_amount", "customer", "supplier", "bank_account_id", "reference",
+)
+
+
+def insert_postings(company, vouchers_and_specs) -> list[tuple]:
+    """Insert the posting rows of saved vouchers; returns (voucher, spec, open item data) for the
+    postings on subledger accounts, which become open items."""
+    ops = connection.ops
+    fields = [Posting._meta.get_field(name) for name in POSTING_FIELDS]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        ops.quote_name(Posting._meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    rate = Posting._meta.get_field("vat_rate")
+    rows, items = [], []
+    for voucher, specs in vouchers_and_specs:
+        day = ops.adapt_datefield_value(voucher.date)
+        for spec in specs:
+            item = spec.pop("_item", None)
+            customer, supplier = spec["customer"], spec["supplier"]
+            vat_rate = spec["vat_rate"]
+            rows.append((
+                company.pk, voucher.pk, spec["line"], spec["account"].pk, day, spec["amount"], spec["description"],
+                spec["vat_code"], ops.adapt_decimalfield_value(vat_rate, rate.max_digits, rate.decimal_places) if vat_rate is not None else None,
+                spec["vat_amount"], spec["is_vat"], spec["vat_base_line"], spec["currency"], spec["currency_amount"],
+                customer.pk if customer else None, supplier.pk if supplier else None, spec["bank_account_id"], spec["reference"],
+            ))
+            if spec["account"].subledger and item is not None:
+                items.append((voucher, spec, item))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: far fewer round trips than one INSERT each.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                ops.quote_name(Posting._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields)
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[start : start + 5000])
+    return items
 
 
 def _debit_total(p: _Prepared) -> int:
@@ -475,3 +527,85 @@ def unlock_period(actor, company, year: int, month: int) -> None:
     if lock is not None:
         audit.record(action="period.unlock", actor=actor, company=company, obj=lock, summary=f"{year}-{month:02d}")
         lock.delete()
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+# A draft keeps its lines as JSON; posting goes through post_voucher like everything else.
+
+DRAFT_LINE_FIELDS = ("amount", "description", "vat_code", "gross", "vat_amount", "currency", "currency_amount",
+                     "bank_account_id", "reference", "kid")
+
+
+def _line_to_json(line: Line) -> dict:
+    if isinstance(line.amount, bool) or not isinstance(line.amount, int):
+        raise TypeError("amounts are integer øre")
+    data = {name: getattr(line, name) for name in DRAFT_LINE_FIELDS}
+    data["account"] = line.account.number if isinstance(line.account, Account) else str(line.account).strip()
+    data["customer_id"] = line.customer.pk if line.customer else None
+    data["supplier_id"] = line.supplier.pk if line.supplier else None
+    data["due_date"] = line.due_date.isoformat() if line.due_date else None
+    return data
+
+
+def _line_from_json(company, data: dict) -> Line:
+    customer = Customer.objects.filter(company=company, pk=data["customer_id"]).first() if data.get("customer_id") else None
+    supplier = Supplier.objects.filter(company=company, pk=data["supplier_id"]).first() if data.get("supplier_id") else None
+    due = data.get("due_date")
+    return Line(
+        account=data["account"], customer=customer, supplier=supplier,
+        due_date=datetime.date.fromisoformat(due) if due else None,
+        **{name: data[name] for name in DRAFT_LINE_FIELDS if name in data},
+    )
+
+
+def draft_as_voucher(draft: VoucherDraft) -> NewVoucher:
+    return NewVoucher(date=draft.date, description=draft.description, series=draft.series, source=draft.source or "draft",
+                      lines=[_line_from_json(draft.company, data) for data in draft.lines])
+
+
+@transaction.atomic
+def create_draft(actor, company, new: NewVoucher, *, job: str = "") -> VoucherDraft:
+    """Save a voucher to post later. Only its shape is checked now; posting checks the rest."""
+    if new.series not in SERIES:
+        raise LedgerError(_("Unknown voucher series %(series)s.") % {"series": new.series})
+    if not (new.description or "").strip():
+        raise LedgerError(_("The voucher needs a description."))
+    if not new.lines:
+        raise LedgerError(_("The voucher has no lines."))
+    for line in new.lines:
+        for party in (line.customer, line.supplier):
+            if party is not None and party.company_id != company.pk:
+                raise LedgerError(_("The customer or supplier belongs to another company."))
+    draft = VoucherDraft.objects.create(
+        company=company, series=new.series, date=new.date, description=new.description.strip()[:200],
+        lines=[_line_to_json(line) for line in new.lines], source=new.source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, created_by_label=actor_label(actor, job),
+    )
+    audit.record(action="voucher_draft.create", actor=actor, job=job, company=company, obj=draft,
+                 changes={"date": [None, draft.date.isoformat()], "amount": [None, format_amount(draft.debit_total)]})
+    return draft
+
+
+@transaction.atomic
+def post_draft(actor, draft: VoucherDraft, *, job: str = "") -> Voucher:
+    """Post the draft (all the checks of post_voucher) and delete it."""
+    draft = VoucherDraft.objects.select_for_update().get(pk=draft.pk)
+    voucher = post_voucher(actor, draft.company, draft_as_voucher(draft), job=job)
+    audit.record(action="voucher_draft.post", actor=actor, job=job, company=draft.company, obj=draft,
+                 summary=_("Posted as %(number)s") % {"number": voucher.display_number})
+    draft.delete()
+    return voucher
+
+
+@transaction.atomic
+def delete_draft(actor, draft: VoucherDraft, *, job: str = "") -> None:
+    draft = VoucherDraft.objects.select_for_update().get(pk=draft.pk)
+    audit.record(action="voucher_draft.delete", actor=actor, job=job, company=draft.company, obj=draft,
+                 changes={"date": [draft.date.isoformat(), None], "amount": [format_amount(draft.debit_total), None]})
+    draft.delete()
+
+
+def preview_voucher(company, new: NewVoucher) -> list[dict]:
+    """The postings `new` would make (VAT lines included), checked like post_voucher checks
+    them, without writing anything or taking a number."""
+    return _prepare(_Context(company, [new]), new).postings

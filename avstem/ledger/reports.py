@@ -13,11 +13,11 @@ import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Q, Sum, When
+from django.db.models import Case, Sum, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Account, Customer, OpenItem, Posting, Settlement, SettlementLine, Supplier
+from .models import Account, Customer, OpenItem, Posting, SettlementLine, Supplier
 from .money import format_amount
 from .periods import fiscal_year, fiscal_year_start
 
@@ -94,27 +94,31 @@ def trial_balance(company, date_from: datetime.date, date_to: datetime.date, *, 
     shown on its own line, so the opening column sums to zero like the others.
     """
     year_start = fiscal_year_start(fiscal_year(date_from, company.fiscal_year_start_month), company.fiscal_year_start_month)
-    profit_and_loss = Q(account__number__gte="3")
+    # One pass over the postings, grouped by account, with no join: which accounts are profit
+    # and loss (classes 3-8) is sorted out afterwards in Python.
     rows = (
         Posting.objects.filter(company=company, date__lte=date_to)
         .values("account_id")
         .annotate(
-            opening=Sum(Case(
-                When(Q(date__lt=date_from) & (~profit_and_loss | Q(date__gte=year_start)), then="amount"), default=0
-            )),
-            earlier_result=Sum(Case(When(profit_and_loss & Q(date__lt=year_start), then="amount"), default=0)),
+            before=Sum(Case(When(date__lt=date_from, then="amount"), default=0)),
+            before_year=Sum(Case(When(date__lt=year_start, then="amount"), default=0)),
             debit=Sum(Case(When(date__gte=date_from, amount__gt=0, then="amount"), default=0)),
             credit=Sum(Case(When(date__gte=date_from, amount__lt=0, then="amount"), default=0)),
         )
+        .order_by()
     )
     accounts = {a.pk: a for a in Account.objects.filter(company=company)}
     by_account: dict[int, TrialBalanceRow] = {}
     earlier = 0
     for r in rows:
+        account = accounts[r["account_id"]]
+        opening = r["before"] or 0
+        if not account.is_balance_sheet:
+            earlier += r["before_year"] or 0
+            opening -= r["before_year"] or 0
         by_account[r["account_id"]] = TrialBalanceRow(
-            account=accounts[r["account_id"]], opening=r["opening"] or 0, debit=r["debit"] or 0, credit=-(r["credit"] or 0)
+            account=account, opening=opening, debit=r["debit"] or 0, credit=-(r["credit"] or 0)
         )
-        earlier += r["earlier_result"] or 0
     if include_zero:
         for pk, account in accounts.items():
             by_account.setdefault(pk, TrialBalanceRow(account=account))

@@ -185,7 +185,7 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
     locked = {
         i.pk: i
         for i in OpenItem.objects.select_for_update(of=("self",))
-        .select_related("invoice", "supplier_invoice")
+        .select_related("invoice", "supplier_invoice", "company")
         .filter(pk__in=ids, company_id=payment_item.company_id)
         .order_by("pk")
     }
@@ -330,8 +330,8 @@ def post_payment(actor, company, *, date: datetime.date, amount: int, customer: 
     )
     settlement = None
     if allocations:
-        payment_posting = voucher.postings.get(line=2)
-        settlement = settle(actor, payment_posting, allocations, date=date, job=job)
+        payment_item = OpenItem.objects.get(posting__voucher=voucher, posting__line=2)
+        settlement = settle(actor, payment_item, allocations, date=date, job=job)
     return voucher, settlement
 
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 def make_ledger_objects(tenant) -> None:
     from avstem.ledger import invoicing, subledger
     from avstem.ledger.models import Account, Attachment
-    from avstem.ledger.posting import Line, NewVoucher, post_voucher
+    from avstem.ledger.posting import Line, NewVoucher, create_draft, post_voucher
 
     company, owner = tenant.company, tenant.owner
     day = datetime.date(2025, 2, 3)
@@ -30,7 +30,10 @@ def make_ledger_objects(tenant) -> None:
     attachment.save()
     _voucher, settlement = subledger.post_payment(owner, company, date=day, amount=50000, customer=customer,
                                                   allocations=[(invoicing.open_item_of(invoice), 50000)])
+    draft = create_draft(owner, company, NewVoucher(date=day, description="Utkast B",
+                                                    lines=[Line("6800", 500), Line("1920", -500)]))
     tenant.objects.update(
+        draft=draft,
         account=Account.objects.get(company=company, number="1920"), customer=customer, supplier=supplier,
         invoice=invoice, supplier_invoice=supplier_invoice, voucher=voucher, attachment=attachment,
         open_item=invoicing.open_item_of(invoice), settlement=settlement,
@@ -47,6 +50,7 @@ OBJECT_PARAMETERS = {
     "attachment_id": "attachment",
     "open_item_id": "open_item",
     "settlement_id": "settlement",
+    "draft_id": "draft",
 }
 
 
@@ -55,7 +59,7 @@ def ledger_state(tenant) -> tuple:
 
     from avstem.ledger.models import (
         Account, Attachment, Customer, Invoice, LedgerSettings, OpenItem, PeriodLock, Posting, Settlement, Supplier,
-        SupplierInvoice, Voucher,
+        SupplierInvoice, Voucher, VoucherDraft,
     )
 
     company = tenant.company
@@ -72,4 +76,5 @@ def ledger_state(tenant) -> tuple:
         tuple(PeriodLock.objects.filter(company=company).values_list("year", "month")),
         tuple(LedgerSettings.objects.filter(company=company).values_list("kid_algorithm", "kid_customer_digits", "payment_terms_days")),
         Attachment.objects.filter(company=company).count(),
+        tuple(VoucherDraft.objects.filter(company=company).values_list("pk", "description").order_by("pk")),
     )

@@ -171,3 +171,17 @@ def test_openapi_documents_the_ledger():
     for path in ("/api/companies/{company_id}/ledger/vouchers", "/api/companies/{company_id}/ledger/settlements",
                  "/api/companies/{company_id}/ledger/reports/trial-balance", "/api/companies/{company_id}/ledger/balances"):
         assert path in paths
+
+
+def test_voucher_drafts(api):
+    draft = ok(api.post("/voucher-drafts", {"date": "2025-03-10", "description": "Gebyr", "series": "bank", "lines": [
+        {"account": "7770", "amount": "45.00"}, {"account": "1920", "amount": "-45.00"}]}), 201)
+    assert draft["lines"][0]["amount"] == 4500
+    assert [d["id"] for d in ok(api.get("/voucher-drafts"))] == [draft["id"]]
+    voucher = ok(api.post(f"/voucher-drafts/{draft['id']}/post"), 201)
+    assert voucher["number"] == "B2025-1"
+    assert ok(api.get("/voucher-drafts")) == []
+    other = ok(api.post("/voucher-drafts", {"date": "2025-03-10", "description": "Feil", "lines": [
+        {"account": "7770", "amount": "1"}, {"account": "1920", "amount": "-2"}]}), 201)
+    assert api.post(f"/voucher-drafts/{other['id']}/post").status_code == 400
+    ok(api.delete(f"/voucher-drafts/{other['id']}"), 204)

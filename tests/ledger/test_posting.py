@@ -212,3 +212,28 @@ def test_job_postings_are_audited_as_the_job(company):
     voucher = post_voucher(None, company, simple(), job="bank-import")
     assert voucher.posted_by is None and voucher.posted_by_label == "job:bank-import"
     assert AuditEntry.objects.get(object_id=str(voucher.pk), action="voucher.post").actor_label == "job:bank-import"
+
+
+def test_drafts_are_checked_when_posted(company, owner, customer):
+    from avstem.ledger.models import VoucherDraft
+    from avstem.ledger.posting import create_draft, delete_draft, post_draft, preview_voucher
+
+    new = NewVoucher(date=D(2025, 3, 1), description="Innbetaling", series=Series.BANK, source="bank", lines=[
+        Line("1920", 125000, reference="E2E-1"), Line("1500", -125000, customer=customer, kid="100000000016")])
+    assert [p["account"].number for p in preview_voucher(company, new)] == ["1920", "1500"]
+    draft = create_draft(owner, company, new, job="bank-import")
+    assert draft.lines[1] == {**draft.lines[1], "account": "1500", "amount": -125000, "customer_id": customer.pk}
+    assert not Voucher.objects.filter(company=company).exists()
+    voucher = post_draft(owner, draft)
+    assert voucher.display_number == "B2025-1" and voucher.source == "bank"
+    assert voucher.postings.get(line=1).reference == "E2E-1"
+    assert OpenItem.objects.get(posting__voucher=voucher).kid == "100000000016"
+    assert not VoucherDraft.objects.filter(pk=draft.pk).exists()
+    skewed = create_draft(owner, company, NewVoucher(date=D(2025, 3, 1), description="Skjev", lines=[
+        Line("6800", 100), Line("1920", -99)]))
+    with pytest.raises(LedgerError, match="does not balance"):
+        post_draft(owner, skewed)
+    assert VoucherDraft.objects.filter(pk=skewed.pk).exists()  # kept, to be corrected or deleted
+    delete_draft(owner, skewed)
+    assert [e.action for e in AuditEntry.objects.filter(company=company, action__startswith="voucher_draft").order_by("id")] == [
+        "voucher_draft.create", "voucher_draft.post", "voucher_draft.create", "voucher_draft.delete"]

@@ -184,3 +184,23 @@ def test_a_viewer_sees_but_cannot_change(client, company, data):
     assert client.post(url("periods", company), {"year": "2025", "month": "4"}).status_code == 403
     data["draft"].refresh_from_db()
     assert data["draft"].is_draft
+
+
+def test_attachments_are_added_and_served_only_to_the_company(browser, company, data, tenant_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from avstem.ledger.errors import ImmutableError
+    from avstem.ledger.models import Attachment
+
+    voucher = data["voucher"]
+    upload = SimpleUploadedFile("kvittering.pdf", b"%PDF-1.4 kvittering", content_type="application/pdf")
+    response = browser.post(url("voucher", company, voucher.pk), {"file": upload})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(voucher=voucher)
+    response = browser.get(url("attachment", company, attachment.pk))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 kvittering"
+    assert "kvittering.pdf" in browser.get(url("voucher", company, voucher.pk)).content.decode()
+    with pytest.raises(ImmutableError):
+        attachment.delete()
+    browser.force_login(tenant_b.owner)
+    assert browser.get(url("attachment", company, attachment.pk)).status_code == 404

@@ -31,7 +31,7 @@ from ..forms import (
     VoucherForm,
     VoucherLineFormSet,
 )
-from ..models import Account, Attachment, DocumentStatus, Invoice, OpenItem, Posting, Series, Voucher
+from ..models import Account, Attachment, DocumentStatus, Invoice, OpenItem, Posting, Series, Voucher, VoucherDraft
 from ..periods import fiscal_year, fiscal_year_label
 from .common import add_problems, can_change, owned, today
 
@@ -164,7 +164,29 @@ def vouchers(request, company_id):
     query.pop("page", None)
     return render(request, "ledger/vouchers.html", {
         "company": company, "page": page, "filters": filters, "query": query.urlencode(), "can_change": can_change(request),
+        "drafts": VoucherDraft.objects.filter(company=company),
     })
+
+
+@company_view(Permission.CHANGE)
+@require_POST
+def voucher_draft_post(request, company_id, draft_id):
+    draft = owned(VoucherDraft, request, draft_id)
+    try:
+        voucher = posting.post_draft(request.user, draft)
+    except LedgerError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger:vouchers", request.company.pk)
+    messages.success(request, _("Voucher %(number)s was posted.") % {"number": voucher.display_number})
+    return redirect("ledger:voucher", request.company.pk, voucher.pk)
+
+
+@company_view(Permission.CHANGE)
+@require_POST
+def voucher_draft_delete(request, company_id, draft_id):
+    posting.delete_draft(request.user, owned(VoucherDraft, request, draft_id))
+    messages.success(request, _("The draft was deleted."))
+    return redirect("ledger:vouchers", request.company.pk)
 
 
 def _voucher_lines(formset, gross: bool) -> list[posting.Line]:
@@ -194,6 +216,10 @@ def voucher_new(request, company_id):
             lines=_voucher_lines(formset, data["amounts_include_vat"]),
         )
         try:
+            if "draft" in request.POST:
+                draft = posting.create_draft(request.user, company, new)
+                messages.success(request, _("The voucher was saved as a draft: %(draft)s.") % {"draft": draft})
+                return redirect("ledger:vouchers", company.pk)
             with transaction.atomic():
                 voucher = posting.post_voucher(request.user, company, new)
                 if data.get("attachment"):

@@ -85,16 +85,16 @@ def unsettle(request, company_id, settlement_id):
     return redirect("ledger:open_items", company_id)
 
 
-def _period(request, company) -> tuple[PeriodForm | GeneralLedgerForm, datetime.date, datetime.date]:
+def _period(company) -> tuple[datetime.date, datetime.date]:
+    """The default report period: the fiscal year so far."""
     day = today()
-    start = year_start(day, company.fiscal_year_start_month)
-    return start, day
+    return year_start(day, company.fiscal_year_start_month), day
 
 
 @company_view()
 def trial_balance(request, company_id):
     company = request.company
-    default_from, default_to = _period(request, company)
+    default_from, default_to = _period(company)
     form = PeriodForm(request.GET or None, initial={"date_from": default_from, "date_to": default_to})
     if form.is_bound and form.is_valid():
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
@@ -114,7 +114,7 @@ def trial_balance(request, company_id):
 @company_view()
 def general_ledger(request, company_id):
     company = request.company
-    default_from, default_to = _period(request, company)
+    default_from, default_to = _period(company)
     form = GeneralLedgerForm(request.GET or None, company=company,
                              initial={"date_from": default_from, "date_to": default_to, "account": "1920"})
     report = None
