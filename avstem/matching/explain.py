@@ -2,8 +2,8 @@
 
 An `Explanation` holds reasons as codes with arguments, not text: the engine makes millions of
 them and only the few that reach a screen are rendered. `nb` and `en` render them, joined by "; ".
-Arguments are typed per template: s text, m money in øre, d date, n count, i an item label
-(kind, number), I a tuple of item labels.
+Arguments are typed per template: s text, m money in øre, d date, n count, i an open item (or a
+(kind, number) pair), I a tuple of them.
 """
 
 from __future__ import annotations
@@ -91,12 +91,19 @@ def date(value: dt.date, lang: str) -> str:
 
 
 def item_label(kind: str, number: str, lang: str) -> str:
-    words = _ITEM_WORDS.get(kind, ("post", "item"))
+    words = _ITEM_WORDS.get(str(getattr(kind, "value", kind)), ("post", "item"))
     return f"{words[0 if lang == 'nb' else 1]} {number}"
 
 
+def _item(value: object, lang: str) -> str:
+    """An open item (anything with kind, invoice_number and id) or a (kind, number) pair."""
+    if isinstance(value, tuple):
+        return item_label(value[0], value[1], lang)
+    return item_label(value.kind, value.invoice_number or value.id, lang)  # type: ignore[attr-defined]
+
+
 def _labels(items: tuple, lang: str) -> str:
-    parts = [item_label(k, n, lang) for k, n in items]
+    parts = [_item(item, lang) for item in items]
     if len(parts) <= 1:
         return "".join(parts)
     last = " og " if lang == "nb" else " and "
@@ -109,7 +116,7 @@ def _render_arg(kind: str, value: object, lang: str) -> str:
     if kind == "d":
         return date(value, lang)  # type: ignore[arg-type]
     if kind == "i":
-        return item_label(*value, lang)  # type: ignore[misc]
+        return _item(value, lang)
     if kind == "I":
         return _labels(value, lang)  # type: ignore[arg-type]
     return str(value)

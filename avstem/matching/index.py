@@ -2,7 +2,7 @@
 
 Built once per run: open items by KID, by invoice number and by party (and, per party touched,
 by amount); parties by account number and normalised name (and name blocks for fuzzy lookups);
-items by amount for fuzzy names; sent payments by end-to-end id and batch id; ledger postings
+sent payments by end-to-end id and batch id; ledger postings
 by (bank account, amount); own accounts by number. The rarely used ones are built on first use.
 """
 
@@ -73,7 +73,6 @@ class CandidateIndex:
         self._name_blocks: dict[str, list[PartyKey]] | None = None
         self._party_names: dict[PartyKey, str] = {}
         self._party_due: dict[PartyKey, tuple[list[int], list[str]]] = {}
-        self._by_amount: dict[int, list[str]] | None = None
 
         self.sent_by_e2e: dict[str, list[SentPayment]] = {}
         self.sent_by_batch: dict[str, list[SentPayment]] = {}
@@ -212,16 +211,3 @@ class CandidateIndex:
                 if len(block) <= NAME_BLOCK_LIMIT:
                     found.update(dict.fromkeys(block))
         return list(found)
-
-    def by_amount(self, amount: int) -> list[str]:
-        """Items whose remaining amount was `amount` when the run started."""
-        if self._by_amount is None:
-            by_amount: dict[int, list[str]] = {}
-            for iid, item in self.items.items():
-                bucket = by_amount.get(item.remaining)
-                if bucket is None:
-                    by_amount[item.remaining] = [iid]
-                else:
-                    bucket.append(iid)
-            self._by_amount = by_amount
-        return self._by_amount.get(amount, [])

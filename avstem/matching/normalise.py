@@ -12,18 +12,37 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 # Æ→AE, Ø→O, Å→AA (our own folding: rapidfuzz has none), then accents off (é→e, ü→u).
-_NORWEGIAN = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "ae", "Ø": "o", "Å": "aa", "ß": "ss"})
 LEGAL_FORMS = frozenset({"as", "asa", "ans", "da", "enk", "nuf", "sa", "ba", "ks", "iks", "sf"})
 NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEGAL_DOTTED = re.compile(r"\ba\.s\.a\b\.?|\ba[./]s\b\.?")  # A.S.A., A/S, A.S.
 
 
+def _latin_table() -> dict[int, str]:
+    """Accented Latin letters to their base letters (é→e, ü→u), by decomposition; then æøå."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        if base.isascii() and base:
+            table[code] = base.lower()
+    table.update({ord(k): v for k, v in {"æ": "ae", "ø": "o", "å": "aa", "Æ": "ae", "Ø": "o", "Å": "aa", "ß": "ss"}.items()})
+    return table
+
+
+_FOLD = _latin_table()
+
+
 def fold(text: str) -> str:
     """Lower case, Norwegian letters spelled out, accents removed: 'Kåre Ødegård' -> 'kaare odegaard'."""
-    text = text.lower().translate(_NORWEGIAN)
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = text.translate(_FOLD)
     if text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»–—‘’“”§"})
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -33,8 +52,10 @@ def normalise_name(name: str) -> str:
     folded = fold(name)
     if "." in folded or "/" in folded:
         folded = _LEGAL_DOTTED.sub(lambda m: m.group(0).replace(".", "").replace("/", ""), folded)
-    words = [w for w in NON_WORD.split(folded) if w and w not in LEGAL_FORMS]
-    return " ".join(words)
+    words = folded.translate(_PUNCTUATION).split()
+    if not all(w.isalnum() and w.isascii() for w in words):  # anything else that is not a letter or digit
+        words = NON_WORD.split(" ".join(words))
+    return " ".join(w for w in words if w and w not in LEGAL_FORMS)
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -65,6 +86,7 @@ def invoice_key(number: str) -> str:
 # Whole words of letters, digits and inner separators ("10023", "A-77", "2024/115", "nr.10023").
 _TOKEN = re.compile(r"[^\W_]+(?:[-/._][^\W_]+)*")
 _SPLIT = re.compile(r"[-/._]")
+_DIGIT = re.compile(r"\d")
 _LETTERS_DIGITS = re.compile(r"^([^\W\d_]{2,})(\d{3,})$")
 
 
@@ -82,29 +104,35 @@ class RefToken(NamedTuple):
 
 @functools.lru_cache(maxsize=1 << 16)
 def reference_tokens(text: str) -> tuple[RefToken, ...]:
-    """Candidate references in free text, whole words only, never digit fragments of a longer
-    number. Parts are the pieces of a token with separators when only one of them has digits
-    ('NR.10023' -> 'NR', '10023'; but '10023-2' stays whole) or the digits of letters glued to
-    digits ('INV10023' -> '10023')."""
+    """Candidate references in free text: whole words with a digit, never digit fragments of a
+    longer number. Parts are the pieces of a token with separators when only one of them has
+    digits ('NR.10023' -> 'NR', '10023'; but '10023-2' stays whole) or the digits of letters glued
+    to digits ('INV10023' -> '10023')."""
     out: list[RefToken] = []
     announced = False
+    new = tuple.__new__
     for raw in _TOKEN.findall(text):
         token = raw.upper()
+        if token.isalpha():  # a word: it may announce a reference ("Faktura", "og" in a list)
+            announced = token in REFERENCE_WORDS
+            continue
         parts: tuple[str, ...] = ()
         prefix = ""
         if not token.isalnum():
             parts = tuple(p for p in _SPLIT.split(token) if p)
             prefix = parts[0] if parts else ""
-            if sum(any(c.isdigit() for c in p) for p in parts) > 1:
+            if not _DIGIT.search(token):  # "FAKT.NR"
+                announced = token in REFERENCE_WORDS or bool(parts and parts[-1] in REFERENCE_WORDS)
+                continue
+            if sum(1 for p in parts if _DIGIT.search(p)) > 1:
                 parts = ()  # "10023-2", "2024/115": one number with a separator, not two references
-        else:
+        elif not token.isdigit():
             glued = _LETTERS_DIGITS.match(token)
             if glued:
                 prefix, parts = glued.group(1), (glued.group(2),)
-        out.append(RefToken(token, parts, announced or prefix in REFERENCE_WORDS))
-        is_word = token in REFERENCE_WORDS or (parts and parts[-1] in REFERENCE_WORDS)
-        # A reference word announces what follows, and so does a reference in a list.
-        announced = bool(is_word) or (announced and any(c.isdigit() for c in token))
+        out.append(new(RefToken, (token, parts, announced or prefix in REFERENCE_WORDS)))
+        # A reference in a list announces the next one: "Faktura 10023, 10024 og 10025".
+        announced = announced or token in REFERENCE_WORDS or bool(parts and parts[-1] in REFERENCE_WORDS)
     return tuple(out)
 
 
