@@ -171,7 +171,9 @@ class _Store:
         self.account, self.source, self.batch = account, source, batch
         self.by_ref: dict[str, BankLine] = {}
         self.by_fp: dict[str, BankLine] = {}
-        self.on_day: dict[datetime.date, list[BankLine]] = {}
+        self.dates: set[datetime.date] = set()
+        self.twins: dict[bool, dict | None] = {True: None, False: None}
+        self.pending: list | None = None
         self.claimed: set[int] = set()
         self.with_details: set[int] = set()
         self.details_known: set[int] = set()
@@ -182,6 +184,7 @@ class _Store:
         """The lines this delivery may repeat, found by reference or fingerprint in a few queries."""
         refs = [line.ref for line in lines if line.ref]
         fps = [line.fp_key for line in lines if line.fp_key]
+        self.dates = {line.date for line in lines}
         base = BankLine.objects.filter(bank_account=self.account)
         for start in range(0, len(refs), CHUNK):
             self.by_ref.update((b.ref, b) for b in base.filter(ref__in=refs[start:start + CHUNK]))
@@ -200,20 +203,24 @@ class _Store:
                 self.with_details.add(line.pk)
         return line.pk in self.with_details
 
-    def day(self, day: datetime.date) -> list[BankLine]:
-        if day not in self.on_day:
-            self.on_day[day] = list(BankLine.objects.filter(bank_account=self.account, date=day).order_by("id"))
-        return self.on_day[day]
+    def twins_on(self, day: datetime.date, referenced: bool) -> list[BankLine]:
+        """Lines of the other kind of channel on a day: unreferenced ones (CSV, OCR) for a
+        referenced arrival, referenced ones without a fingerprint for an unreferenced arrival.
+        Loaded for every day of the delivery in one query, the first time one is needed."""
+        cache = self.twins[referenced]
+        if cache is None:
+            query = BankLine.objects.filter(bank_account=self.account, date__in=self.dates).exclude(
+                source=Source.MANUAL)
+            query = query.filter(ref__isnull=True, fp_key__isnull=False) if referenced else query.filter(
+                fp_key__isnull=True, ref__isnull=False)
+            cache = self.twins[referenced] = defaultdict(list)
+            for candidate in query.order_by("id"):
+                cache[candidate.date].append(candidate)
+        return cache.get(day, [])
 
     def twin(self, line: LineData) -> BankLine | None:
-        candidates = []
-        for c in self.day(line.date):
-            if c.pk in self.claimed or c.amount != line.amount or c.source == Source.MANUAL:
-                continue
-            if line.ref and c.ref is None and c.fp_key is not None:
-                candidates.append(c)
-            elif not line.ref and c.fp_key is None and c.ref is not None:
-                candidates.append(c)
+        candidates = [c for c in self.twins_on(line.date, bool(line.ref))
+                      if c.pk not in self.claimed and c.amount == line.amount]
         if len(candidates) > 1:  # prefer the one that tells the same story
             text = line.description.casefold()
             candidates.sort(key=lambda c: (not (c.description and c.description.casefold() in text), c.pk))
@@ -222,12 +229,20 @@ class _Store:
     def pending_predecessor(self, line: LineData) -> BankLine | None:
         if line.status != BOOKED or not line.end_to_end_ids:
             return None
-        query = BankLine.objects.filter(
-            bank_account=self.account, status=LineStatus.PENDING, amount=line.amount,
-            date__range=(line.date - PENDING_LOOKBACK, line.date),
-            details__end_to_end_id__in=line.end_to_end_ids,
-        ).exclude(pk__in=self.claimed).order_by("date", "id")
-        return query.first()
+        if self.pending is None:  # the account's pending lines with their end-to-end ids, once
+            self.pending = []
+            lines = {p.pk: p for p in BankLine.objects.filter(bank_account=self.account, status=LineStatus.PENDING)}
+            ids: dict[int, set[str]] = defaultdict(set)
+            for line_id, e2e in BankLineDetail.objects.filter(line_id__in=list(lines)).exclude(end_to_end_id="") \
+                    .values_list("line_id", "end_to_end_id"):
+                ids[line_id].add(e2e)
+            self.pending = sorted(((p, ids[p.pk]) for p in lines.values() if ids[p.pk]),
+                                  key=lambda item: (item[0].date, item[0].pk))
+        for candidate, e2e in self.pending:
+            if (candidate.pk not in self.claimed and candidate.amount == line.amount and e2e & line.end_to_end_ids
+                    and line.date - PENDING_LOOKBACK <= candidate.date <= line.date):
+                return candidate
+        return None
 
     def match(self, line: LineData) -> BankLine | None:
         found = self.by_ref.get(line.ref) if line.ref else None
@@ -349,60 +364,72 @@ def store(account: BankAccount, data: StatementData, *, source: str, batch: Impo
             progress.add()
     work.flush()
     work.outcome.days = {line.date for line in lines}
-    for balance in data.balances:
-        if not_before is not None and balance.date < not_before:
-            continue
-        work.outcome.balances += store_balance(account, balance, source, work.outcome.warnings)
+    balances = [b for b in data.balances if not_before is None or b.date >= not_before]
+    work.outcome.balances += store_balances(account, balances, source, work.outcome.warnings)
     return work.outcome
 
 
-def store_balance(account: BankAccount, balance: mapping.BalanceData, source: str, warnings: list[str]) -> int:
-    """Upsert a day's balances; a final figure is never replaced by an interim one."""
-    existing = DailyBalance.objects.filter(bank_account=account, date=balance.date).first()
-    if existing is not None and existing.final and not balance.final:
+def store_balances(account: BankAccount, balances: list[mapping.BalanceData], source: str,
+                   warnings: list[str]) -> int:
+    """Upsert days' balances (a final figure is never replaced by an interim one) and refresh the
+    gap check from the first day changed onwards: a few queries for any number of days."""
+    if not balances:
         return 0
-    if existing is None:
-        existing = DailyBalance(bank_account=account, date=balance.date, source=source)
-    elif (existing.final and balance.closing_booked is not None and existing.closing_booked is not None
-          and existing.closing_booked != balance.closing_booked):
-        warnings.append(_("Two deliveries disagree on the closing balance of %(account)s on %(date)s: "
-                          "%(old)s and %(new)s; the latest is kept.")
-                        % {"account": account.nickname, "date": balance.date.strftime("%d.%m.%Y"),
-                           "old": format_amount(existing.closing_booked), "new": format_amount(balance.closing_booked)})
-    changed = False
-    for name in ("opening_booked", "closing_booked", "available"):
-        value = getattr(balance, name)
-        if value is not None and getattr(existing, name) != value:
-            setattr(existing, name, value)
-            changed = True
-    if existing.final != balance.final:
-        existing.final, changed = balance.final, True
-    if not changed and existing.pk is not None:
-        return 0
-    existing.source = source
-    existing.save()
-    refresh_gap(account, balance.date)
-    later = DailyBalance.objects.filter(bank_account=account, date__gt=balance.date).order_by("date").first()
-    if later is not None:
-        refresh_gap(account, later.date)
-    gap = DailyBalance.objects.get(pk=existing.pk)
-    if gap.gap:
-        warnings.append(gap_message(account, gap))
-    return 1
+    existing = {b.date: b for b in DailyBalance.objects.filter(bank_account=account,
+                                                               date__in=[b.date for b in balances])}
+    created, updated = [], []
+    for balance in balances:
+        row = existing.get(balance.date)
+        if row is not None and row.final and not balance.final:
+            continue
+        if row is None:
+            row = DailyBalance(bank_account=account, date=balance.date, source=source)
+        elif (row.final and balance.closing_booked is not None and row.closing_booked is not None
+              and row.closing_booked != balance.closing_booked):
+            warnings.append(_("Two deliveries disagree on the closing balance of %(account)s on %(date)s: "
+                              "%(old)s and %(new)s; the latest is kept.")
+                            % {"account": account.nickname, "date": balance.date.strftime("%d.%m.%Y"),
+                               "old": format_amount(row.closing_booked), "new": format_amount(balance.closing_booked)})
+        changed = row.pk is None
+        for name in ("opening_booked", "closing_booked", "available"):
+            value = getattr(balance, name)
+            if value is not None and getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if row.final != balance.final:
+            row.final, changed = balance.final, True
+        if changed:
+            row.source = source
+            (created if row.pk is None else updated).append(row)
+    DailyBalance.objects.bulk_create(created)
+    DailyBalance.objects.bulk_update(updated, ["opening_booked", "closing_booked", "available", "final", "source"])
+    if created or updated:
+        first = min(row.date for row in (*created, *updated))
+        warnings += refresh_gaps(account, first)
+    return len(created) + len(updated)
 
 
-def refresh_gap(account: BankAccount, day: datetime.date) -> None:
-    """Compare a day's opening balance with the closing balance of the latest earlier day stored."""
-    row = DailyBalance.objects.filter(bank_account=account, date=day).first()
-    if row is None:
-        return
-    previous = (DailyBalance.objects.filter(bank_account=account, date__lt=day, closing_booked__isnull=False)
+def refresh_gaps(account: BankAccount, first: datetime.date) -> list[str]:
+    """Compare each day's opening balance with the closing balance of the latest earlier day
+    stored, from `first` on; returns a warning for every gap found there."""
+    previous = (DailyBalance.objects.filter(bank_account=account, date__lt=first, closing_booked__isnull=False)
                 .order_by("-date").first())
-    gap = gap_from = None
-    if row.opening_booked is not None and previous is not None and row.opening_booked != previous.closing_booked:
-        gap, gap_from = row.opening_booked - previous.closing_booked, previous.date
-    if (row.gap, row.gap_from) != (gap, gap_from):
-        DailyBalance.objects.filter(pk=row.pk).update(gap=gap, gap_from=gap_from)
+    closing = previous.closing_booked if previous else None
+    closing_day = previous.date if previous else None
+    changed, messages = [], []
+    for row in DailyBalance.objects.filter(bank_account=account, date__gte=first).order_by("date"):
+        gap = gap_from = None
+        if row.opening_booked is not None and closing is not None and row.opening_booked != closing:
+            gap, gap_from = row.opening_booked - closing, closing_day
+        if (row.gap, row.gap_from) != (gap, gap_from):
+            row.gap, row.gap_from = gap, gap_from
+            changed.append(row)
+        if gap:
+            messages.append(gap_message(account, row))
+        if row.closing_booked is not None:
+            closing, closing_day = row.closing_booked, row.date
+    DailyBalance.objects.bulk_update(changed, ["gap", "gap_from"])
+    return messages
 
 
 def gap_message(account: BankAccount, row: DailyBalance) -> str:

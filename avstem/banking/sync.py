@@ -2,10 +2,10 @@
 
 API agreements: for each account with statements, transactions and balances from the day after
 the last completed day (or the reconciliation start date) to the bank's day, re-reading the last
-few days as well (deduplicated) in case the bank booked on them late. Each closed business
-day is imported in its own transaction together with its balance and the account's
-`synced_through`, so a crash or a killed worker loses at most the day in progress, and the next
-run starts where the last completed day ended. Today's (interim) lines and pending ones follow
+few days as well (deduplicated) in case the bank booked on them late. Closed business days are
+imported DAYS_PER_COMMIT at a time, each step one transaction together with its balances and the
+account's `synced_through`, so a crash or a killed worker loses at most the step in progress, and
+the next run starts where the last completed one ended. Today's (interim) lines and pending ones follow
 in a last transaction that does not move `synced_through`.
 
 File exchange: every camt.053/054 and OCR file in the mailbox not imported before (by SHA-256),
@@ -65,7 +65,9 @@ log = logging.getLogger("avstem.banking")
 
 MAX_ATTEMPTS = 6
 OVERLAP_BUSINESS_DAYS = 3  # re-read: a bank may still book on the last days (deduplicated)
+DAYS_PER_COMMIT = 10  # closed business days imported per transaction (and per `synced_through` step)
 TOKEN_MARGIN = datetime.timedelta(seconds=30)
+PROGRESS_SECONDS = 1.0
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -197,18 +199,28 @@ class _Sync:
         self.links = list(AgreementAccount.objects.filter(agreement=agreement, active=True,
                                                           services__in=STATEMENT_SERVICES)
                           .select_related("bank_account"))
+        self._pending: dict = {}
+        self._new, self._updated = run.lines_new, run.lines_updated
+        self._reported = 0.0
 
-    def progress(self, done: int | None = None, total: int | None = None, new: int = 0, updated: int = 0) -> None:
-        fields = {}
+    def progress(self, done: int | None = None, total: int | None = None, new: int = 0, updated: int = 0,
+                 force: bool = False) -> None:
+        """Counts for the page that polls the run; written (and the lease renewed) at most every
+        PROGRESS_SECONDS, so a sync of many days does not spend its time reporting."""
+        pending = self._pending
         if done is not None:
-            fields["progress_done"] = done
+            pending["progress_done"] = done
         if total is not None:
-            fields["progress_total"] = total
-        if new or updated:
-            fields["lines_new"] = self.sync_run.lines_new + new
-            fields["lines_updated"] = self.sync_run.lines_updated + updated
-        if fields:
-            _save_run(self.sync_run, **fields)
+            pending["progress_total"] = total
+        self._new += new
+        self._updated += updated
+        now = time.monotonic()
+        if not force and now - self._reported < PROGRESS_SECONDS and total is None:
+            return
+        self._reported = now
+        pending["lines_new"], pending["lines_updated"] = self._new, self._updated
+        _save_run(self.sync_run, **pending)
+        self._pending = {}
         _renew_lease(self.agreement)
 
     def record(self, link: AgreementAccount, outcome: importing.Outcome, what: str) -> None:
@@ -266,7 +278,7 @@ class ApiSync(_Sync):
         self.progress(done=0, total=len(self.links))
         for n, link in enumerate(self.links, 1):
             self.account(link, bank_day)
-            self.progress(done=n)
+            self.progress(done=n, force=n == len(self.links))
 
     def account(self, link: AgreementAccount, bank_day: datetime.date) -> None:
         start = self.agreement.start_date or link.connected_on
@@ -292,12 +304,14 @@ class ApiSync(_Sync):
             file_name=f"API {first:%d.%m.%Y}–{bank_day:%d.%m.%Y}", status=ImportStatus.RUNNING)
         total = importing.Outcome()
         days = sorted(set(business_days_in_range(first, bank_day - ONE_DAY)) | set(closed))
-        for day in days:
-            data = StatementData(iban=None, bban=None, currency=None, lines=closed.get(day, []),
-                                 balances=[balances[day]] if day in balances else [], warnings=[])
-            with transaction.atomic():
+        for start_at in range(0, len(days), DAYS_PER_COMMIT):
+            chunk = days[start_at:start_at + DAYS_PER_COMMIT]
+            data = StatementData(iban=None, bban=None, currency=None,
+                                 lines=[line for day in chunk for line in closed.get(day, [])],
+                                 balances=[balances[day] for day in chunk if day in balances], warnings=[])
+            with transaction.atomic():  # these days whole, with the progress mark, or not at all
                 outcome = importing.store(link.bank_account, data, source=Source.API, batch=batch, not_before=start)
-                link.synced_through = day
+                link.synced_through = chunk[-1]
                 fields = ["synced_through"]
                 if link.first_synced_at is None:
                     link.first_synced_at = timezone.now()
@@ -330,7 +344,7 @@ class FileSync(_Sync):
         self.progress(done=0, total=len(files))
         for n, item in enumerate(files, 1):
             self.file(item, covered)
-            self.progress(done=n)
+            self.progress(done=n, force=n == len(files))
 
     def file(self, item: mailbox.MailboxFile, covered: dict[int, AgreementAccount]) -> None:
         try:
