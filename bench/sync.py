@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import secrets
 import subprocess
 import sys
 import time

@@ -126,7 +126,7 @@ from decimal import Decimal  # noqa: E402
 
 from avstem.ledger.money import from_ore  # noqa: E402
 
-from .models import AgreementAccount, BankAgreement, BankLine, DailyBalance, SyncRun  # noqa: E402
+from .models import AgreementAccount, BankAgreement, DailyBalance, SyncRun  # noqa: E402
 
 
 class AgreementAccountOut(Schema):
