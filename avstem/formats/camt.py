@@ -53,6 +53,7 @@ from avstem.formats.model import (
     References,
     Statement,
     Transaction,
+    positional_constructor,
 )
 from avstem.formats.xmlsafe import (
     HEAD_SIZE,
@@ -610,8 +611,8 @@ class _Parser:
                 _t(f, "BkTxCd/Prtry/Issr"),
             )
             if parts != _NO_CODE:  # an empty <BkTxCd/> (it is mandatory) says nothing
-                code = BankTransactionCode(*parts)
-        return Entry(
+                code = _new_code(*parts)
+        return _new_entry(
             amount,
             currency,
             self._status(f, el),
@@ -656,7 +657,7 @@ class _Parser:
         transactions = tuple(
             self._transaction(tx, amount, currency, sign, reversal, tx_count) for tx in f.get("TxDtls", ())
         )
-        return EntryDetails(batch, transactions)
+        return _new_details(batch, transactions)
 
     def _transaction(
         self, el: etree._Element, entry_amount: Decimal, entry_currency: str, entry_sign: int, reversal: bool, tx_count: int
@@ -688,11 +689,11 @@ class _Parser:
             self._structured(strd, creditor_refs, documents)
         lines = tuple(t for u in f.get("RmtInf/Ustrd", ()) if (t := _text(u)) is not None)
         settlement = f.get("RltdDts/IntrBkSttlmDt")
-        return Transaction(
+        return _new_transaction(
             amount,
             currency,
             instructed,
-            References(
+            _new_references(
                 _t(f, "Refs/EndToEndId"),
                 _t(f, "Refs/InstrId"),
                 _t(f, "Refs/PmtInfId"),
@@ -711,6 +712,11 @@ class _Parser:
             self._charges(f["Chrgs"]) if "Chrgs" in f else (),
             _t(f, "RtrInf/Rsn/Cd"),
             self.date(settlement) if settlement is not None else None,
+            None,  # the Nets OCR fields
+            None,
+            None,
+            None,
+            None,
         )
 
     def _instructed(self, f: dict) -> InstructedAmount | None:
@@ -737,7 +743,7 @@ class _Parser:
         bic = _t(f, keys[4]) or _t(f, keys[5])
         if name is None and iban is None and other is None and bic is None and org is None:
             return None
-        return Counterparty(name, iban, other, bic, org)
+        return _new_counterparty(name, iban, other, bic, org)
 
     def _structured(
         self, el: etree._Element, creditor_refs: list[CreditorReference], documents: list[ReferredDocument]
@@ -749,7 +755,7 @@ class _Parser:
                 self.warn(self.path(f["CdtrRefInf"]), "creditor reference without Ref; left out", f["CdtrRefInf"])
             else:
                 creditor_refs.append(
-                    CreditorReference(
+                    _new_creditor_reference(
                         ref,
                         _t(f, "CdtrRefInf/Tp/CdOrPrtry/Cd") or _t(f, "CdtrRefInf/Tp/CdOrPrtry/Prtry"),
                         _t(f, "CdtrRefInf/Tp/Issr"),
@@ -809,6 +815,14 @@ class _Parser:
 # -- small helpers on elements (no warnings) --------------------------------------------------
 
 _NO_REFERENCES = References()
+# Constructors that skip the frozen-dataclass __init__, for the objects built per entry.
+_new_entry = positional_constructor(Entry)
+_new_details = positional_constructor(EntryDetails)
+_new_transaction = positional_constructor(Transaction)
+_new_references = positional_constructor(References)
+_new_counterparty = positional_constructor(Counterparty)
+_new_creditor_reference = positional_constructor(CreditorReference)
+_new_code = positional_constructor(BankTransactionCode)
 _NO_CODE = (None, None, None, None, None)
 _RATE = re.compile(r"\d*\.?\d+")
 

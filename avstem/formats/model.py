@@ -15,7 +15,8 @@ Conventions:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -390,3 +391,19 @@ class Document:
     def message_type(self) -> str:
         """"camt.053" for "camt.053.001.02"."""
         return ".".join(self.format_id.split(".")[:2])
+
+
+def positional_constructor(cls: type) -> Callable[..., object]:
+    """A constructor taking every field of dataclass `cls` positionally, in field order, that
+    skips the frozen dataclass `__init__` (which sets each field through object.__setattr__)
+    and is about twice as fast. For readers that build millions of objects; only for classes
+    without __post_init__ and without defaults that matter (every field is passed)."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has __post_init__; use its constructor")
+    names = [f.name for f in fields(cls)]
+    setters = {f"_set_{n}": getattr(cls, n).__set__ for n in names}  # slot descriptors
+    body = "".join(f"    _set_{n}(obj, {n})\n" for n in names)
+    source = f"def make({', '.join(names)}):\n    obj = _new(_cls)\n{body}    return obj\n"
+    namespace = {"_new": object.__new__, "_cls": cls, **setters}
+    exec(source, namespace)  # straight-line code: no loop per field
+    return namespace["make"]
