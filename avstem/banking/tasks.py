@@ -16,6 +16,10 @@ def sync_agreement(run_id: int) -> str:
 
     with translation.override(settings.LANGUAGE_CODE):
         run = run_sync(run_id)
+        if run.status == "done":
+            from avstem.reconciliation.automatic import after_sync
+
+            after_sync(run)  # every sync ends with a reconciliation run (R3.4, R5.1); never raises
     return f"{run.status}: {run.lines_new} new, {run.lines_updated} updated"
 
 

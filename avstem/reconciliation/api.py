@@ -357,9 +357,11 @@ def _filters(f: FilterIn) -> queries.Filters:
 
 def _proposals_out(company, proposals: list[LineProposal]) -> list[ProposalOut]:
     labels = queries.target_labels(company, proposals)
+    vouchers = {ref: label.split()[-1] for (kind, ref), label in labels.items() if kind == "posting"}
     return [ProposalOut(
         id=p.pk, bank_line_id=p.bank_line_id, detail=p.detail, whole_line=p.alternative or p.detail is None, kind=p.kind,
-        confidence=p.confidence, automatic=p.automatic, explanation=render(p.explanation),
+        confidence=p.confidence, automatic=p.automatic,
+        explanation=render(queries.with_vouchers(p.explanation, vouchers)),
         targets=[TargetOut(kind=t[0], ref=str(t[1]), label=labels.get((t[0], str(t[1])), str(t[1])),
                            amount=from_ore(int(t[2])), gl_account=t[3] if len(t) > 3 else "",
                            vat_code=t[4] if len(t) > 4 else "") for t in p.targets])

@@ -35,7 +35,7 @@ def geometry(points, width: int = WIDTH, height: int = HEIGHT):
     ticks = nice_ticks(low, high)
     low, high = min(ticks[0], low), max(ticks[-1], high)
     first, last = points[0][0], points[-1][0]
-    days = max((last - first).days, 1)
+    days = (last - first).days + 1  # the last day holds its balance all day too
     inner_w = width - PAD_LEFT - PAD_RIGHT
     inner_h = height - PAD_TOP - PAD_BOTTOM
 
@@ -48,15 +48,39 @@ def geometry(points, width: int = WIDTH, height: int = HEIGHT):
     return x, y, ticks
 
 
+def day_ticks(points, count: int = 6) -> list[datetime.date]:
+    """About `count` evenly spaced days, always the first and the last, none crowding another."""
+    days = [p[0] for p in points]
+    if len(days) <= count:
+        return days
+    step = -(-(len(days) - 1) // (count - 1))
+    ticks = days[::step]
+    if ticks[-1] != days[-1]:
+        if (days[-1] - ticks[-1]).days < step / 2:
+            ticks[-1] = days[-1]
+        else:
+            ticks.append(days[-1])
+    return ticks
+
+
 def _path(points, index: int, x, y) -> str:
-    parts, pen = [], "M"
+    """A step line: a balance holds all day and changes at the next day's start."""
+    parts, pen, last_y = [], "M", None
     for p in points:
         value = p[index]
         if value is None:
-            pen = "M"
+            pen, last_y = "M", None
             continue
-        parts.append(f"{pen}{x(p[0]):.1f},{y(value):.1f}")
-        pen = "L"
+        if pen == "M":
+            parts.append(f"M{x(p[0]):.1f},{y(value):.1f}")
+            pen = "L"
+        else:
+            parts.append(f"H{x(p[0]):.1f}")
+            if y(value) != last_y:
+                parts.append(f"V{y(value):.1f}")
+        last_y = y(value)
+    if last_y is not None:
+        parts.append(f"H{x(points[-1][0] + datetime.timedelta(days=1)):.1f}")
     return " ".join(parts)
 
 
@@ -72,12 +96,8 @@ def svg(points, *, bank_label: str, ledger_label: str, title: str) -> str:
             out.append(f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" class="grid"/>')
             out.append(f'<text x="{PAD_LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" class="tick">'
                        f'{escape(format_amount(tick // 100 * 100)[:-3])}</text>')
-    first, last = points[0][0], points[-1][0]
-    step = max(1, len(points) // 6)
-    for day, _b, _l in points[::step]:
+    for day in day_ticks(points):
         out.append(f'<text x="{x(day):.1f}" y="{HEIGHT - 12}" text-anchor="middle" class="tick">{day:%d.%m}</text>')
-    if (last - first).days % step:
-        out.append(f'<text x="{x(last):.1f}" y="{HEIGHT - 12}" text-anchor="end" class="tick">{last:%d.%m}</text>')
     out.append(f'<path d="{_path(points, 2, x, y)}" fill="none" stroke="{LEDGER_COLOUR}" stroke-width="2" '
                f'stroke-dasharray="6 4"><title>{escape(ledger_label)}</title></path>')
     out.append(f'<path d="{_path(points, 1, x, y)}" fill="none" stroke="{BANK_COLOUR}" stroke-width="2.5">'

@@ -14,18 +14,36 @@ from django.utils.translation import get_language
 from avstem.matching.explain import TEMPLATES, Explanation
 
 
-def _dump_arg(value):
+def _item(value) -> list:
+    """An item argument: the engine passes an OpenItem (its label is made when rendered) or a
+    (kind, number) pair; stored as [kind, number]."""
+    if isinstance(value, (tuple, list)):
+        kind, number = value[0], value[1]
+    else:
+        kind, number = value.kind, value.invoice_number or value.id
+    return [str(getattr(kind, "value", kind)), str(number)]
+
+
+def _dump_arg(kind: str, value):
+    if kind == "d":
+        return value.isoformat()
+    if kind == "i":
+        return _item(value)
+    if kind == "I":
+        return [_item(v) for v in value]
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return [_dump_arg(v) for v in value]
-    return value
+    return getattr(value, "value", value)
 
 
 def dump(explanation: Explanation | None) -> list:
     if explanation is None:
         return []
-    return [[part[0], *(_dump_arg(a) for a in part[1:])] for part in explanation.parts]
+    out = []
+    for part in explanation.parts:
+        types = TEMPLATES.get(part[0], ("",))[0]
+        out.append([part[0], *(_dump_arg(t, a) for t, a in zip(types, part[1:]))])
+    return out
 
 
 def _load_arg(kind: str, value):

@@ -35,15 +35,13 @@ def chunks(ids: list, size: int = CHUNK) -> Iterable[list]:
 
 
 def start_date(account: BankAccount) -> datetime.date:
-    """The first day reconciled (R2.8): the agreement's start date, else the first bank line's
-    date, else the company's conversion date. Postings before it are the opening balance."""
+    """The first day reconciled (R2.8): the agreement's start date, else the company's conversion
+    date. Postings before it, and opening balances, are the opening difference of the report."""
     link = (AgreementAccount.objects.filter(bank_account=account, active=True, agreement__start_date__isnull=False)
             .select_related("agreement").first())
     if link is not None:
         return max(link.agreement.start_date, account.company.conversion_date)
-    first = (BankLine.objects.filter(bank_account=account, deleted_at__isnull=True)
-             .order_by("date").values_list("date", flat=True).first())
-    return first or account.company.conversion_date
+    return account.company.conversion_date
 
 
 def in_scope_postings(account: BankAccount, start: datetime.date | None = None):

@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from avstem.ledger.money import format_amount
 
-from .chart import BANK_COLOUR, LEDGER_COLOUR, nice_ticks
+from .chart import BANK_COLOUR, LEDGER_COLOUR, day_ticks, nice_ticks
 from .report import Report, summary_rows
 
 _REPLACE = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"',
@@ -86,15 +86,16 @@ def render(report: Report, company_name: str) -> bytes:
 
 def _summary(pdf: _Document, report: Report) -> None:
     rows = summary_rows(report)
-    for n, (label, value) in enumerate(rows):
+    for n, row in enumerate(rows):
         last = n == len(rows) - 1
-        pdf.set_font("Helvetica", "B" if n in (2, len(rows) - 1) else "", 10)
-        if last:
+        pdf.set_font("Helvetica", "B" if row.strong else "", 10)
+        if row.op == "=" or last:
             pdf.set_draw_color(0, 0, 0)
             pdf.line(16, pdf.get_y(), 194, pdf.get_y())
-        pdf.cell(130, 6.5, _t(label))
-        text = _money(value) if value is not None else _("no statement")
-        if last and value not in (None, 0):
+        pdf.cell(6, 6.5, _t(row.op))
+        pdf.cell(124, 6.5, _t(row.label))
+        text = _money(row.amount) if row.amount is not None else _("no statement")
+        if last and row.amount not in (None, 0):
             pdf.set_text_color(166, 27, 27)
         pdf.cell(0, 6.5, _t(text), align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
@@ -124,7 +125,7 @@ def _chart(pdf: _Document, report: Report) -> None:
     ticks = nice_ticks(min(values), max(values))
     low, high = min(ticks[0], min(values)), max(ticks[-1], max(values))
     first, last = points[0][0], points[-1][0]
-    days = max((last - first).days, 1)
+    days = (last - first).days + 1  # the last day holds its balance all day too
 
     def x(day: datetime.date) -> float:
         return left + width * (day - first).days / days
@@ -142,8 +143,7 @@ def _chart(pdf: _Document, report: Report) -> None:
             pdf.line(left, ty, left + width, ty)
             pdf.set_xy(left - 24, ty - 2)
             pdf.cell(22, 4, _t(format_amount(tick // 100 * 100)[:-3]), align="R")
-    step = max(1, len(points) // 6)
-    for day, _b, _l in points[::step]:
+    for day in day_ticks(points):
         pdf.set_xy(x(day) - 8, top + height + 1.5)
         pdf.cell(16, 4, day.strftime("%d.%m"), align="C")
     for index, colour, dashed in ((2, LEDGER_COLOUR, True), (1, BANK_COLOUR, False)):
@@ -152,11 +152,14 @@ def _chart(pdf: _Document, report: Report) -> None:
         if dashed:
             pdf.set_dash_pattern(dash=1.6, gap=1.0)
         previous = None
-        for day, *values_of_day in points:
+        for day, *values_of_day in points:  # steps: a balance holds all day
             value = values_of_day[index - 1]
             if value is not None and previous is not None:
-                pdf.line(previous[0], previous[1], x(day), y(value))
+                pdf.line(previous[0], previous[1], x(day), previous[1])
+                pdf.line(x(day), previous[1], x(day), y(value))
             previous = (x(day), y(value)) if value is not None else None
+        if previous is not None:
+            pdf.line(previous[0], previous[1], x(last + datetime.timedelta(days=1)), previous[1])
         pdf.set_dash_pattern()
     legend_y = top + height + 7
     pdf.set_text_color(0, 0, 0)

@@ -194,14 +194,21 @@ def _attach_proposals(company, by_id: dict[int, LineRow]) -> None:
     per_line: dict[int, list[LineProposal]] = defaultdict(list)
     for p in proposals:
         per_line[p.bank_line_id].append(p)
+    vouchers = {ref: label.split()[-1] for (kind, ref), label in labels.items() if kind == "posting"}
     for line_id, items in per_line.items():
         # Best first: the top proposal of each transaction, then the rest by confidence.
         items.sort(key=lambda p: (p.rank, -p.confidence, p.alternative, p.detail or 0))
         by_id[line_id].proposals = [
-            ProposalView(p.pk, p.kind, p.confidence, p.automatic, render(p.explanation),
+            ProposalView(p.pk, p.kind, p.confidence, p.automatic, render(with_vouchers(p.explanation, vouchers)),
                          [labels.get((t[0], str(t[1])), str(t[1])) + " " + format_amount(abs(int(t[2]))) for t in p.targets],
                          p.detail, p.alternative)
             for p in items[:4]]
+
+
+def with_vouchers(parts: list, vouchers: dict[str, str]) -> list:
+    """The engine names a posting by its id; a bookkeeper knows it by its voucher number."""
+    return [[part[0], vouchers.get(str(part[1]), part[1]), *part[2:]] if part and part[0] == "posting" and len(part) > 1
+            else part for part in parts]
 
 
 def target_labels(company, proposals) -> dict[tuple[str, str], str]:

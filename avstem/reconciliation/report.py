@@ -148,8 +148,14 @@ def build(account: BankAccount, on: datetime.date, *, chart_days: int = CHART_DA
         sign_offs=list(SignOff.objects.filter(bank_account=account).select_related("signed_by").order_by("-period_end")[:12]),
     )
     if chart_days:
-        first = max(company.conversion_date, on - datetime.timedelta(days=chart_days))
-        report.points = balance_points(account, min(first, on), on)
+        begins = [d for d in (
+            DailyBalance.objects.filter(bank_account=account).order_by("date").values_list("date", flat=True).first(),
+            Posting.objects.filter(account=gl).order_by("date").values_list("date", flat=True).first(),
+            BankLine.objects.filter(bank_account=account).order_by("date").values_list("date", flat=True).first(),
+        ) if d is not None]
+        if begins:
+            first = max(min(begins), company.conversion_date, on - datetime.timedelta(days=chart_days))
+            report.points = balance_points(account, min(first, on), on)
     return report
 
 
@@ -191,17 +197,35 @@ def _day(day: datetime.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
 
 
-def summary_rows(report: Report) -> list[tuple[str, int | None]]:
-    """The report's figures in order, as (label, øre)."""
-    return [
-        (_("Bank balance according to the statements"), report.bank_balance),
-        (_("Ledger balance, account %(number)s") % {"number": report.account.gl_account.number}, report.ledger_balance),
-        (_("Difference (ledger minus bank)"), report.difference),
-        (_("Difference before reconciliation starts (%(date)s)") % {"date": _day(report.start)}, report.opening_difference),
-        (_("Postings not yet in the bank (%(count)s)") % {"count": report.postings_count}, report.postings_sum),
-        (_("Bank lines not yet in the ledger (%(count)s)") % {"count": report.lines_count}, -report.lines_sum),
-        (_("Unexplained difference"), report.unexplained),
+@dataclass
+class SummaryRow:
+    op: str  # "", "+", "−", "="
+    label: str
+    amount: int | None
+    strong: bool = False
+
+
+def summary_rows(report: Report) -> list[SummaryRow]:
+    """The classic bank reconciliation, top to bottom: from the ledger balance, add what the bank
+    has and the ledger has not, take away what the ledger has and the bank has not, and arrive at
+    the bank balance the statements should show; the rest is unexplained."""
+    expected = report.ledger_balance + report.lines_sum - report.postings_sum - (report.opening_difference or 0)
+    rows = [
+        SummaryRow("", _("Ledger balance, account %(number)s") % {"number": report.account.gl_account.number},
+                   report.ledger_balance),
+        SummaryRow("+", _("Bank lines not yet in the ledger (%(count)s)") % {"count": report.lines_count}, report.lines_sum),
+        SummaryRow("−", _("Postings not yet in the bank (%(count)s)") % {"count": report.postings_count}, report.postings_sum),
     ]
+    if report.opening_difference != 0:
+        rows.append(SummaryRow("−", _("Difference before reconciliation starts (%(date)s)") % {"date": _day(report.start)},
+                               report.opening_difference))
+    rows += [
+        SummaryRow("=", _("Bank balance according to the ledger"), expected, strong=True),
+        SummaryRow("", _("Bank balance according to the statements"), report.bank_balance),
+        SummaryRow("", _("Unexplained difference"), None if report.bank_balance is None else expected - report.bank_balance,
+                   strong=True),
+    ]
+    return rows
 
 
 def to_csv(report: Report) -> str:
@@ -211,8 +235,8 @@ def to_csv(report: Report) -> str:
     account = report.account
     writer.writerow([_("Bank reconciliation"), str(account), account.gl_account.number, _day(report.on)])
     writer.writerow([])
-    for label, value in summary_rows(report):
-        writer.writerow([label, _amount(value)])
+    for row in summary_rows(report):
+        writer.writerow([f"{row.op} {row.label}".strip(), _amount(row.amount)])
     writer.writerow([])
     writer.writerow([_("Type"), _("Date"), _("Reference"), _("Text"), _("Amount")])
     for item in report.postings:

@@ -423,7 +423,9 @@ def undo(request, company_id, reconciliation_id):
         line_ids = list(rec.line_links.values_list("bank_line_id", flat=True))
         _refresh_quietly(request.company, line_ids)
         messages.success(request, _("The reconciliation was undone; what it posted was reversed."))
-    return redirect(_screen_url(rec.bank_account, request.POST))
+    data = request.POST.copy()
+    data["bstate"] = "open"  # the lines are back to reconcile: show them there
+    return redirect(_screen_url(rec.bank_account, data))
 
 
 # --- the report --------------------------------------------------------------------------------------------------
