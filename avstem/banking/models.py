@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .scheduling import default_sync_time
 
 
 class Kind(models.TextChoices):
@@ -130,7 +130,7 @@ class BankAgreement(models.Model):
     consent_expires = models.DateField(_("consent expires"), null=True, blank=True)
     tokens = models.TextField(blank=True, editable=False)  # Fernet-encrypted JSON; never shown
     token_expires_at = models.DateTimeField(null=True, blank=True)
-    sync_time = models.TimeField(_("daily sync at"), default=datetime.time(6, 0))
+    sync_time = models.TimeField(_("daily sync at"), default=default_sync_time)  # BANK_SYNC_TIME, 06:00
     next_sync_at = models.DateTimeField(null=True, blank=True)
     last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
     last_sync_error = models.CharField(max_length=500, blank=True)
