@@ -696,18 +696,40 @@ def check_voucher(request, company_id: int, payload: VoucherIn):
     ]
 
 
+class DraftLineOut(Schema):
+    account: str
+    amount: Decimal
+    description: str
+    vat_code: str
+    gross: bool
+    vat_amount: Decimal | None
+    currency: str
+    currency_amount: Decimal | None
+    customer_id: int | None
+    supplier_id: int | None
+    bank_account_id: int | None
+    reference: str
+    due_date: datetime.date | None
+    kid: str
+
+
 class DraftOut(Schema):
     id: int
     series: str
     date: datetime.date
     description: str
     source: str
-    lines: list[dict] = Field(description="As posted: account number, amount in øre (integer), VAT code, ...")
+    lines: list[DraftLineOut] = Field(description="The lines as they will be posted (VAT lines are added then)")
     created_at: datetime.datetime
 
 
 def _draft_out(d: VoucherDraft) -> DraftOut:
-    return DraftOut(id=d.pk, series=d.series, date=d.date, description=d.description, source=d.source, lines=d.lines,
+    lines = [
+        DraftLineOut(**{**line, "amount": from_ore(line["amount"]), "vat_amount": _money(line.get("vat_amount")),
+                        "currency_amount": _money(line.get("currency_amount"))})
+        for line in d.lines
+    ]
+    return DraftOut(id=d.pk, series=d.series, date=d.date, description=d.description, source=d.source, lines=lines,
                     created_at=d.created_at)
 
 
