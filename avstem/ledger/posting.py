@@ -3,6 +3,9 @@
     post_voucher(actor, company, NewVoucher(date=..., description=..., lines=[Line(...), ...]))
     post_vouchers(actor, company, [NewVoucher, ...])     # many in one transaction, bulk inserts
     reverse_voucher(actor, voucher, date=None)           # the only correction
+    preview_voucher(company, new)                        # the postings it would make, nothing written
+    create_draft / post_draft / delete_draft             # a voucher saved to post later (suggestions)
+    lock_period / unlock_period                          # a month closed to posting
 
 All-or-nothing: every voucher of a call is checked first (balance after VAT, conversion date,
 locked periods, active accounts, subledger parties, VAT rates); one problem and nothing is
