@@ -67,6 +67,7 @@ def start_scheduler_process() -> subprocess.Popen:
 
 
 def cmd_demo(args) -> int:
+    print("Preparing the database and the demo companies (the first start takes a little while) ...", flush=True)
     setup_django()
     migrate()
     from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
