@@ -105,7 +105,8 @@ def first_payment_day(account: BankAccount) -> datetime.date | None:
     link = live_link(account)
     if link is None or not link.agreement.is_active or not link.has_remittance:
         return None
-    return add_business_days(link.connected_on, 1)
+    connected = max(link.connected_on, link.agreement.active_from or link.connected_on)  # file exchange: confirmed
+    return add_business_days(connected, 1)
 
 
 def can_pay_from(account: BankAccount, on: datetime.date) -> bool:

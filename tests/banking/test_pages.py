@@ -92,6 +92,12 @@ def test_payments_only_from_one_business_day_after_connecting(tenant_a, company,
     assert not agreements.can_pay_from(account, friday)
     assert not agreements.can_pay_from(account, datetime.date(2026, 3, 8))
     assert agreements.can_pay_from(account, datetime.date(2026, 3, 9))
+    # a bank that confirms days after the order: payments from the business day after it confirmed
+    agreements.deactivate_accounts(tenant_a.owner, agreement, [account], on=datetime.date(2026, 3, 9))
+    again = agreements.order_file_agreement(tenant_a.owner, company, bank_of_account(NUMBER), [account],
+                                            on=datetime.date(2026, 3, 10))
+    agreements.confirm_file_agreement(again, datetime.date(2026, 3, 12), job="test")
+    assert agreements.first_payment_day(account) == datetime.date(2026, 3, 13)
 
 
 def test_import_a_camt_file_through_the_page(owner_client, company, account):
