@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
 from typing import BinaryIO, Union
 
 from lxml import etree
@@ -77,23 +76,6 @@ def syntax_error(exc: etree.XMLSyntaxError, name: str) -> MalformedFile:
             message, line, column = fatal[-1].message, fatal[-1].line, fatal[-1].column
     message = re.sub(r", line \d+, column \d+$", "", message)
     return MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None, source=name)
-
-
-def iterparse(
-    target: BinaryIO | str, tags: tuple[str, ...], name: str
-) -> Iterator[tuple[str, etree._Element]]:
-    """Safe start/end events of `tags`; syntax errors and DTDs become MalformedFile with line
-    and column."""
-    context = safe_iterparse(target, tags, ("start", "end"))
-    first = True
-    try:
-        for event, element in context:
-            if first:
-                first = False
-                refuse_dtd(element, name)
-            yield event, element
-    except etree.XMLSyntaxError as exc:
-        raise syntax_error(exc, name) from None
 
 
 def refuse_dtd(element: etree._Element, name: str) -> None:
