@@ -29,7 +29,7 @@ from avstem.norway import accounts as bank_numbers
 from avstem.norway import identifiers
 from avstem.norway.errors import InvalidNumber
 
-from .auditing import actor_label
+from .auditing import actor_label, record_many
 from .errors import LedgerError
 from .models import Account, Customer, OpenItem, Posting, Series, Settlement, SettlementLine, Supplier, Voucher
 from .money import format_amount
@@ -165,40 +165,13 @@ def _sign(n: int) -> int:
     return (n > 0) - (n < 0)
 
 
-@transaction.atomic
-def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date: datetime.date | None = None,
-           note: str = "", job: str = "") -> Settlement:
-    """Close `allocations` (open item, positive øre) against the open item of `payment`.
-
-    Full: the amount is all that remains on the item. Partial: less; the rest stays open.
-    Over-payment: the payment's own item keeps what was not used (a credit on the customer).
-    The items are locked, so two settlements of the same invoice cannot both succeed.
-    """
-    payment_item = _open_item_of(payment)
-    if payment_item.remaining == 0:
-        raise LedgerError(_("%(item)s is already settled in full.") % {"item": payment_item.label})
-    if not allocations:
-        raise LedgerError(_("Choose at least one open item to settle."))
-    ids = [payment_item.pk] + [item.pk for item, _amount in allocations]
-    if len(set(ids)) != len(ids):
-        raise LedgerError(_("An open item appears more than once in the settlement."))
-    locked = {
-        i.pk: i
-        for i in OpenItem.objects.select_for_update(of=("self",))
-        .select_related("invoice", "supplier_invoice", "company")
-        .filter(pk__in=ids, company_id=payment_item.company_id)
-        .order_by("pk")
-    }
-    if len(locked) != len(ids):
-        raise LedgerError(_("An open item does not exist in this company."))
-    pay = locked[payment_item.pk]
+def _allocation_problems(pay: OpenItem, allocations) -> tuple[list[tuple[OpenItem, int]], int, list[str]]:
+    """The checks of a settlement of `allocations` (locked open item, positive øre) against the
+    payment's item `pay`: (targets, total, problems)."""
     problems = []
-    if pay.remaining == 0:
-        raise LedgerError(_("%(item)s is already settled in full.") % {"item": pay.label})
     total = 0
     targets = []
-    for item, amount in allocations:
-        target = locked[item.pk]
+    for target, amount in allocations:
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             problems.append(_("The amount to settle on %(item)s must be more than zero.") % {"item": target.label})
             continue
@@ -227,6 +200,39 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
             _("The amounts to settle (%(total)s) are more than the %(remaining)s left of %(payment)s.")
             % {"total": format_amount(total), "remaining": format_amount(abs(pay.remaining)), "payment": pay.label}
         )
+    return targets, total, problems
+
+
+@transaction.atomic
+def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date: datetime.date | None = None,
+           note: str = "", job: str = "") -> Settlement:
+    """Close `allocations` (open item, positive øre) against the open item of `payment`.
+
+    Full: the amount is all that remains on the item. Partial: less; the rest stays open.
+    Over-payment: the payment's own item keeps what was not used (a credit on the customer).
+    The items are locked, so two settlements of the same invoice cannot both succeed.
+    """
+    payment_item = _open_item_of(payment)
+    if payment_item.remaining == 0:
+        raise LedgerError(_("%(item)s is already settled in full.") % {"item": payment_item.label})
+    if not allocations:
+        raise LedgerError(_("Choose at least one open item to settle."))
+    ids = [payment_item.pk] + [item.pk for item, _amount in allocations]
+    if len(set(ids)) != len(ids):
+        raise LedgerError(_("An open item appears more than once in the settlement."))
+    locked = {
+        i.pk: i
+        for i in OpenItem.objects.select_for_update(of=("self",))
+        .select_related("invoice", "supplier_invoice", "company")
+        .filter(pk__in=ids, company_id=payment_item.company_id)
+        .order_by("pk")
+    }
+    if len(locked) != len(ids):
+        raise LedgerError(_("An open item does not exist in this company."))
+    pay = locked[payment_item.pk]
+    if pay.remaining == 0:
+        raise LedgerError(_("%(item)s is already settled in full.") % {"item": pay.label})
+    targets, total, problems = _allocation_problems(pay, [(locked[item.pk], amount) for item, amount in allocations])
     if problems:
         raise LedgerError(*problems)
 
@@ -252,6 +258,65 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
         summary=note,
     )
     return settlement
+
+
+@transaction.atomic
+def settle_many(actor, company, batch, *, job: str = "") -> list[Settlement]:
+    """Many settlements in one go, for batch work (the bank reconciliation's automatic run):
+    `batch` is [(payment item, [(open item, positive øre), ...], date, note), ...] (items or their
+    ids). The same rules as `settle`, checked in order against the remaining amounts as earlier
+    settlements of the batch change them; all or nothing. One locking query, one insert per kind
+    of row and one audit insert, instead of several queries per settlement."""
+    if not batch:
+        return []
+    ids = set()
+    for payment, allocations, _day, _note in batch:
+        ids.add(getattr(payment, "pk", payment))
+        ids.update(getattr(item, "pk", item) for item, _amount in allocations)
+    locked = {
+        i.pk: i
+        for i in OpenItem.objects.select_for_update(of=("self",)).select_related("invoice", "supplier_invoice")
+        .filter(pk__in=sorted(ids), company=company).order_by("pk")
+    }
+    if len(locked) != len(ids):
+        raise LedgerError(_("An open item does not exist in this company."))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label(actor, job)
+    settlements, all_lines, before = [], [], {}
+    for payment, allocations, day, note in batch:
+        pay = locked[getattr(payment, "pk", payment)]
+        wanted = [(locked[getattr(item, "pk", item)], amount) for item, amount in allocations]
+        if pay.remaining == 0:
+            raise LedgerError(_("%(item)s is already settled in full.") % {"item": pay.label})
+        if not wanted or len({pay.pk, *(t.pk for t, _a in wanted)}) != len(wanted) + 1:
+            raise LedgerError(_("An open item appears more than once in the settlement."))
+        targets, total, problems = _allocation_problems(pay, wanted)
+        if problems:
+            raise LedgerError(*problems)
+        settlement = Settlement(company_id=company.pk, date=day or max([pay.date] + [t.date for t, _a in targets]),
+                                note=(note or "")[:200], created_by=user, created_by_label=label)
+        lines = [SettlementLine(settlement=settlement, open_item=pay, amount=_sign(pay.remaining) * total)]
+        lines += [SettlementLine(settlement=settlement, open_item=t, amount=_sign(t.remaining) * a) for t, a in targets]
+        changes = {}
+        for line in lines:
+            before.setdefault(line.open_item.pk, line.open_item.remaining)
+            changes[f"{line.open_item.label} (#{line.open_item.pk})"] = [
+                format_amount(line.open_item.remaining), format_amount(line.open_item.remaining - line.amount)]
+            line.open_item.remaining -= line.amount
+        settlement.audit_changes = changes
+        settlements.append((settlement, lines))
+    Settlement.objects.bulk_create([s for s, _lines in settlements], batch_size=1000)
+    for settlement, lines in settlements:
+        for line in lines:
+            line.settlement = settlement
+            all_lines.append(line)
+    SettlementLine.objects.bulk_create(all_lines, batch_size=2000)
+    OpenItem.objects.bulk_update([locked[pk] for pk in before], ["remaining"], batch_size=500)
+    record_many(
+        action="settlement.create", actor=actor, job=job, company=company,
+        items=((settlement, settlement.audit_changes, settlement.note) for settlement, _lines in settlements),
+    )
+    return [s for s, _lines in settlements]
 
 
 @transaction.atomic
