@@ -184,27 +184,28 @@ def _reason(line: matching.LineResult):
 
 
 def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
+    """Apply the certain matches in chunks (one transaction each, see batch.py); returns the
+    lines reconciled. A plan someone else got to first is left, with the reason as its note."""
+    from .batch import apply_many
+
     applied: set[int] = set()
     for start in range(0, len(to_apply), APPLY_CHUNK):
-        chunk = [(outcome, from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC))
-                 for outcome, match in to_apply[start:start + APPLY_CHUNK]]
-        with transaction.atomic():
-            # Every line of the chunk locked first, in key order, as a user's reconciliation locks
-            # its lines before anything else: the two can wait for each other but never deadlock.
-            ids = sorted({line_id for _o, plan in chunk for line_id in plan.line_ids})
-            list(BankLine.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-            for outcome, plan in chunk:
-                if outcome.line_id in applied:
-                    continue  # the other side of an own transfer, applied with its pair
-                if any(line_id in applied for line_id in plan.line_ids):
-                    continue
-                try:
-                    rec = apply(actor, company, plan, job=job, run=run_row)
-                except ReconciliationError as exc:
-                    outcome.note = str(exc)[:300]
-                    continue
-                outcome.reconciliation_id = rec.pk
-                applied.update(plan.line_ids)
+        chunk, plans, taken = [], [], set()
+        for outcome, match in to_apply[start:start + APPLY_CHUNK]:
+            if outcome.line_id in applied or outcome.line_id in taken:
+                continue  # the other side of an own transfer, applied with its pair
+            plan = from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC)
+            if taken & set(plan.line_ids) or applied & set(plan.line_ids):
+                continue
+            taken.update(plan.line_ids)
+            chunk.append(outcome)
+            plans.append(plan)
+        for outcome, result in zip(chunk, apply_many(actor, company, plans, job=job, run=run_row), strict=True):
+            if result.reconciliation is not None:
+                outcome.reconciliation_id = result.reconciliation.pk
+                applied.update(result.plan.line_ids)
+            else:
+                outcome.note = result.error[:300]
     return applied
 
 

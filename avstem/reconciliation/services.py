@@ -167,6 +167,16 @@ def _parties(company, plan: Plan) -> tuple[dict[int, OpenItem], dict[tuple[str, 
     return items, parties
 
 
+def _subledger_account(company, kind: str):
+    """1500 or 2400, looked up once per company and kind in a batch (the account never changes)."""
+    cache = getattr(company, "_subledger_accounts", None)
+    if cache is None:
+        cache = company._subledger_accounts = {}
+    if kind not in cache:
+        cache[kind] = subledger.subledger_account(company, kind)
+    return cache[kind]
+
+
 def _voucher_for(company, plan: Plan, locked: _Locked, items: dict[int, OpenItem], parties: dict) -> NewVoucher:
     account = locked.account
     day = max([line.date for line in locked.lines] or [timezone.localdate()])
@@ -184,7 +194,7 @@ def _voucher_for(company, plan: Plan, locked: _Locked, items: dict[int, OpenItem
                   description=plan.description)]
     for (kind, pid), amount in sorted(groups.items()):
         party = parties[(kind, pid)]
-        lines.append(Line(account=subledger.subledger_account(company, kind), amount=-amount,
+        lines.append(Line(account=_subledger_account(company, kind), amount=-amount,
                           customer=party if kind == "customer" else None,
                           supplier=party if kind == "supplier" else None, reference=reference,
                           description=plan.description))
@@ -211,20 +221,17 @@ def _description(plan: Plan, locked: _Locked, parties: dict, groups: dict) -> st
     return text or _("Bank line")
 
 
-def _settle(actor, voucher: Voucher, plan: Plan, items: dict[int, OpenItem], job: str):
-    """Settle each party's open items against the payment posted for the party. A credit note in
-    the same payment is first settled against the party's invoices, since `settle` pairs a debit
-    with a credit."""
-    made = []
-    if not plan.items:
-        return made
-    payments = {(i.customer_id, i.supplier_id): i for i in OpenItem.objects.filter(posting__voucher=voucher)}
+def _settlement_specs(plan: Plan, items: dict[int, OpenItem], payments: dict[tuple, int], day) -> list[tuple]:
+    """What `subledger.settle_many` must do for `plan`: each party's open items settled against the
+    payment posted for the party (`payments`: (customer id, supplier id) -> its open item id). A
+    credit note in the same payment is first settled against the party's invoices, since a
+    settlement pairs a debit with a credit."""
+    specs = []
     by_party: dict[tuple, list[tuple[OpenItem, int]]] = defaultdict(list)
     for item_id, amount in plan.items:
         item = items[item_id]
         by_party[(item.customer_id, item.supplier_id)].append((item, amount))
     for party, shares in sorted(by_party.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or 0)):
-        payment = payments[party]
         net = sum(a for _i, a in shares)
         with_net = [[i, a] for i, a in shares if (a > 0) == (net > 0) and a]
         against = [(i, a) for i, a in shares if (a > 0) != (net > 0) and a]
@@ -233,16 +240,23 @@ def _settle(actor, voucher: Voucher, plan: Plan, items: dict[int, OpenItem], job
             for pair in with_net:
                 take = min(left, abs(pair[1]))
                 if take:
-                    allocations.append((pair[0], take))
+                    allocations.append((pair[0].pk, take))
                     pair[1] -= take if pair[1] > 0 else -take
                     left -= take
                 if not left:
                     break
-            made.append(subledger.settle(actor, credit, allocations, date=voucher.date, job=job))
-        rest = [(i, abs(a)) for i, a in with_net if a]
+            specs.append((credit.pk, allocations, day, ""))
+        rest = [(i.pk, abs(a)) for i, a in with_net if a]
         if rest:
-            made.append(subledger.settle(actor, payment, rest, date=voucher.date, job=job))
-    return made
+            specs.append((payments[party], rest, day, ""))
+    return specs
+
+
+def _settle(actor, company, voucher: Voucher, plan: Plan, items: dict[int, OpenItem], job: str):
+    if not plan.items:
+        return []
+    payments = {(i.customer_id, i.supplier_id): i.pk for i in OpenItem.objects.filter(posting__voucher=voucher)}
+    return subledger.settle_many(actor, company, _settlement_specs(plan, items, payments, voucher.date), job=job)
 
 
 def _sign_off_lock(company, lines: list[BankLine]) -> None:
@@ -279,7 +293,7 @@ def _apply(actor, company, plan: Plan, job: str, run) -> Reconciliation:
         if not locked.lines:
             raise ReconciliationError(_("Choose the bank line the posting is for."))
         voucher = post_voucher(actor, company, _voucher_for(company, plan, locked, items, parties), job=job)
-        settlements = _settle(actor, voucher, plan, items, job)
+        settlements = _settle(actor, company, voucher, plan, items, job)
     dates = [line.date for line in locked.lines] + [p.date for p in locked.postings]
     if voucher is not None:
         dates.append(voucher.date)

@@ -1,0 +1,259 @@
+"""Many reconciliations in one transaction, for the automatic run: the same checks and the same
+rows as `services.apply`, with a handful of set-based queries per chunk instead of some thirty
+per line (lines, postings and open items locked in one query each, every voucher through one
+`post_vouchers`, every settlement through one `settle_many`, links and audit entries inserted
+in bulk).
+
+A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
+amount, is refused on its own (with the reason) and the rest go ahead. Should the ledger refuse
+the batch as a whole (a locked period, say), the chunk falls back to one plan at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avstem.banking.models import BankAccount, BankLine, LineStatus, ReconciliationStatus
+from avstem.ledger import subledger
+from avstem.ledger.auditing import actor_label, record_many
+from avstem.ledger.errors import LedgerError
+from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
+from avstem.ledger.posting import post_vouchers
+
+from . import services
+from .errors import ReconciliationError
+from .inputs import chunks
+from .models import (
+    LineAnalysis,
+    LineProposal,
+    MadeSettlement,
+    PostedVoucher,
+    ReconciledLine,
+    ReconciledPosting,
+    Reconciliation,
+)
+from .plans import Plan
+
+log = logging.getLogger("avstem.reconciliation")
+
+
+@dataclass
+class Applied:
+    plan: Plan
+    reconciliation: Reconciliation | None = None
+    error: str = ""
+
+
+def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None) -> list[Applied]:
+    """Apply `plans` (each its own reconciliation) in one transaction; see the module docstring."""
+    if not plans:
+        return []
+    try:
+        with transaction.atomic():
+            return _apply_many(actor, company, plans, job, run)
+    except (LedgerError, IntegrityError) as exc:
+        log.info("batch of %s refused as a whole (%s): one at a time", len(plans), exc)
+    out = []
+    for plan in plans:
+        try:
+            out.append(Applied(plan, services.apply(actor, company, plan, job=job, run=run)))
+        except ReconciliationError as exc:
+            out.append(Applied(plan, error=str(exc)))
+    return out
+
+
+def _locked_lines(company, plans, results) -> dict[int, BankLine]:
+    ids = sorted({i for p in plans for i in p.line_ids})
+    lines = {}
+    for chunk in chunks(ids):
+        lines.update({line.pk: line for line in BankLine.objects.select_for_update().filter(company=company, pk__in=chunk)})
+    taken = set()
+    for chunk in chunks(ids):
+        taken.update(ReconciledLine.objects.filter(bank_line_id__in=chunk, active=True).values_list("bank_line_id", flat=True))
+    for n, plan in enumerate(plans):
+        counterparts = {t.counterpart_line: t for t in plan.transfers if t.counterpart_line is not None}
+        for line_id in plan.line_ids:
+            line = lines.get(line_id)
+            if line is None:
+                results[n].error = _("A bank line does not exist in this company.")
+            elif line_id in taken or line.reconciliation_status == ReconciliationStatus.RECONCILED:
+                results[n].error = _("Bank line %(line)s is already reconciled.") % {"line": services.line_label(line)}
+            elif line.deleted_at is not None or line.status != LineStatus.BOOKED:
+                results[n].error = _("Bank line %(line)s is not booked by the bank yet.") % {"line": services.line_label(line)}
+            elif line_id in counterparts:
+                t = counterparts[line_id]
+                if line.bank_account_id != t.account_id or line.amount != -t.amount:
+                    results[n].error = _("Bank line %(line)s is not the other side of the transfer.") % {
+                        "line": services.line_label(line)}
+            elif line.bank_account_id != plan.bank_account_id:
+                results[n].error = _("Bank line %(line)s belongs to another bank account.") % {
+                    "line": services.line_label(line)}
+            if results[n].error:
+                break
+    return lines
+
+
+def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applied]:
+    results = [Applied(plan) for plan in plans]
+    accounts = {a.pk: a for a in BankAccount.objects.filter(company=company, pk__in={p.bank_account_id for p in plans})
+                .select_related("gl_account")}
+    lines = _locked_lines(company, plans, results)
+
+    posting_ids = sorted({i for p in plans for i in p.posting_ids})
+    postings, linked = {}, set()
+    for chunk in chunks(posting_ids):
+        postings.update({p.pk: p for p in Posting.objects.select_for_update().filter(company=company, pk__in=chunk)
+                         .select_related("voucher")})
+        linked.update(ReconciledPosting.objects.filter(posting_id__in=chunk, active=True).values_list("posting_id", flat=True))
+
+    item_ids = sorted({i for p in plans for i, _a in p.items})
+    items: dict[int, OpenItem] = {}
+    for chunk in chunks(item_ids):
+        items.update({i.pk: i for i in OpenItem.objects.select_for_update(of=("self",)).filter(company=company, pk__in=chunk)
+                      .select_related("invoice", "supplier_invoice")})
+    remaining = {pk: i.remaining for pk, i in items.items()}
+
+    used_lines, used_postings = set(), set()
+    for n, plan in enumerate(plans):
+        result = results[n]
+        account = accounts.get(plan.bank_account_id)
+        if account is None:
+            result.error = _("The bank account does not exist in this company.")
+        if result.error:
+            continue
+        if used_lines & set(plan.line_ids) or used_postings & set(plan.posting_ids):
+            result.error = _("A bank line or posting was reconciled by someone else at the same moment.")
+            continue
+        mine = [postings.get(i) for i in plan.posting_ids]
+        if any(p is None for p in mine):
+            result.error = _("A posting does not exist in this company.")
+            continue
+        if any(p.pk in linked or p.account_id != account.gl_account_id for p in mine):
+            result.error = _("A posting is already reconciled or not on the bank's GL account.")
+            continue
+        wanted = defaultdict(int)
+        for item_id, amount in plan.items:
+            wanted[item_id] += amount
+        problem = ""
+        for item_id, amount in wanted.items():
+            left = remaining.get(item_id)
+            if left is None:
+                problem = _("An open item does not exist in this company.")
+            elif not amount or (left > 0) != (amount > 0) or abs(amount) > abs(left):
+                problem = _("%(item)s is already settled in full.") % {"item": items[item_id].label}
+            if problem:
+                break
+        locked = services._Locked(account, [lines[i] for i in plan.line_ids], mine)
+        if not problem:
+            try:
+                services._check_balance(plan, locked)
+            except ReconciliationError as exc:
+                problem = str(exc)
+        if problem:
+            result.error = problem
+            continue
+        for item_id, amount in wanted.items():
+            remaining[item_id] -= amount
+        used_lines.update(plan.line_ids)
+        used_postings.update(plan.posting_ids)
+        result.locked = locked  # type: ignore[attr-defined]
+
+    todo = [r for r in results if not r.error]
+    parties = _parties(company, todo, items)
+    posting_plans = [r for r in todo if r.plan.posts]
+    new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
+    vouchers = post_vouchers(actor, company, new_vouchers, job=job) if new_vouchers else []
+    for r, voucher in zip(posting_plans, vouchers, strict=True):
+        r.voucher = voucher  # type: ignore[attr-defined]
+
+    voucher_ids = [v.pk for v in vouchers]
+    payments: dict[int, dict[tuple, int]] = defaultdict(dict)
+    bank_postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for chunk in chunks(voucher_ids):
+        for pk, voucher_id, customer, supplier in OpenItem.objects.filter(posting__voucher_id__in=chunk).values_list(
+                "pk", "posting__voucher_id", "customer_id", "supplier_id"):
+            payments[voucher_id][(customer, supplier)] = pk
+        for pk, voucher_id, account_id in Posting.objects.filter(voucher_id__in=chunk, bank_account_id__isnull=False).values_list(
+                "pk", "voucher_id", "account_id"):
+            bank_postings[voucher_id].append((pk, account_id))
+
+    specs, owners = [], []
+    for r in posting_plans:
+        for spec in services._settlement_specs(r.plan, items, payments[r.voucher.pk], r.voucher.date):
+            specs.append(spec)
+            owners.append(r)
+    settlements = subledger.settle_many(actor, company, specs, job=job) if specs else []
+
+    transfer_gls = dict(Account.objects.filter(company=company, number__in={
+        t.gl_account for r in todo for t in r.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label(actor, job)
+    recs = []
+    for r in todo:
+        plan, locked = r.plan, r.locked
+        voucher = getattr(r, "voucher", None)
+        dates = [line.date for line in locked.lines] + [p.date for p in locked.postings]
+        if voucher is not None:
+            dates.append(voucher.date)
+        learn_account, learn_vat = plan.learned()
+        r.reconciliation = Reconciliation(
+            company=company, bank_account=locked.account, method=plan.method, kind=plan.kind, confidence=plan.confidence,
+            explanation=plan.explanation, rule_id=plan.rule_id, run=run, date=max(dates),
+            amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
+            note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_by=user,
+            created_by_label=label)
+        recs.append(r.reconciliation)
+    Reconciliation.objects.bulk_create(recs, batch_size=1000)
+
+    line_links, posting_links, posted, made = [], [], [], []
+    for r in todo:
+        rec, locked = r.reconciliation, r.locked
+        line_links += [ReconciledLine(reconciliation=rec, bank_line_id=line.pk) for line in locked.lines]
+        posting_links += [ReconciledPosting(reconciliation=rec, posting_id=p.pk) for p in locked.postings]
+        voucher = getattr(r, "voucher", None)
+        if voucher is not None:
+            gls = {locked.account.gl_account_id} | {transfer_gls[t.gl_account] for t in r.plan.transfers
+                                                    if t.counterpart_line and t.gl_account in transfer_gls}
+            posting_links += [ReconciledPosting(reconciliation=rec, posting_id=pk)
+                              for pk, account_id in bank_postings[voucher.pk] if account_id in gls]
+            posted.append(PostedVoucher(reconciliation=rec, voucher=voucher))
+    for owner, settlement in zip(owners, settlements, strict=True):
+        made.append(MadeSettlement(reconciliation=owner.reconciliation, settlement=settlement))
+    ReconciledLine.objects.bulk_create(line_links, batch_size=2000)
+    ReconciledPosting.objects.bulk_create(posting_links, batch_size=2000)
+    PostedVoucher.objects.bulk_create(posted, batch_size=2000)
+    MadeSettlement.objects.bulk_create(made, batch_size=2000)
+
+    line_ids = sorted(used_lines)
+    now = timezone.now()
+    for chunk in chunks(line_ids):
+        BankLine.objects.filter(pk__in=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
+        LineProposal.objects.filter(bank_line_id__in=chunk).delete()
+        LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
+    record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
+        (r.reconciliation, services._audit_changes(r.reconciliation, r.locked, getattr(r, "voucher", None),
+                                                   [s for o, s in zip(owners, settlements) if o is r]),
+         services._summary(r.plan, r.locked)) for r in todo))
+    return results
+
+
+def _parties(company, todo: list[Applied], items: dict[int, OpenItem]) -> dict[tuple[str, int], object]:
+    customers, suppliers = set(), set()
+    for r in todo:
+        for item_id, _a in r.plan.items:
+            item = items[item_id]
+            (customers.add(item.customer_id) if item.customer_id else suppliers.add(item.supplier_id))
+        for kind, pid, _a in r.plan.unapplied:
+            (customers if kind == "customer" else suppliers).add(pid)
+    parties: dict[tuple[str, int], object] = {}
+    for chunk in chunks(sorted(customers)):
+        parties.update({("customer", c.pk): c for c in Customer.objects.filter(company=company, pk__in=chunk)})
+    for chunk in chunks(sorted(suppliers)):
+        parties.update({("supplier", s.pk): s for s in Supplier.objects.filter(company=company, pk__in=chunk)})
+    return parties

@@ -1,0 +1,84 @@
+"""The automatic run's batch path gives what one-at-a-time gives: same vouchers, settlements and
+links; a plan someone else got to first is refused alone; a ledger refusal falls back to one
+plan at a time."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from avstem.audit.models import AuditEntry
+from avstem.ledger.models import Account, OpenItem, Settlement
+from avstem.reconciliation import services
+from avstem.reconciliation.batch import apply_many
+from avstem.reconciliation.inputs import unreconciled_postings
+from avstem.reconciliation.models import Method, ReconciledLine, Reconciliation
+from avstem.reconciliation.plans import GLShare, Plan, Transfer
+from tests.reconciliation.conftest import DAY, bank_line, invoice, supplier_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_batch_posts_settles_links_and_refuses_only_the_taken_line(company, owner, account, customer, supplier):
+    _i1, item1 = invoice(owner, company, customer, 100000)
+    _i2, item2 = invoice(owner, company, customer, 60000)
+    _s1, sitem = supplier_invoice(owner, company, supplier, 80000)
+    l1, l2, l3, l4 = (bank_line(account, 100000), bank_line(account, 60000), bank_line(account, -80000),
+                      bank_line(account, -4500))
+    services.post_and_reconcile(owner, company, l2.pk, account="3000")  # a user got to l2 first
+    plans = [
+        Plan(account.pk, [l1.pk], items=[(item1.pk, 100000)], method=Method.AUTOMATIC, kind="kid"),
+        Plan(account.pk, [l2.pk], items=[(item2.pk, 60000)], method=Method.AUTOMATIC, kind="kid"),
+        Plan(account.pk, [l3.pk], items=[(sitem.pk, -80000)], method=Method.AUTOMATIC, kind="end_to_end"),
+        Plan(account.pk, [l4.pk], gl=[GLShare("7770", -4500)], method=Method.AUTOMATIC, kind="rule"),
+    ]
+    results = apply_many(None, company, plans, job="bank-sync")
+
+    assert [bool(r.reconciliation) for r in results] == [True, False, True, True]
+    assert "already reconciled" in results[1].error
+    for item, left in ((item1, 0), (item2, 60000), (sitem, 0)):
+        item.refresh_from_db()
+        assert item.remaining == left
+    assert not unreconciled_postings(account).exists()
+    assert ReconciledLine.objects.filter(active=True).count() == 4
+    assert Settlement.objects.count() == 2
+    entries = AuditEntry.objects.filter(action="reconciliation.create", actor_label="job:bank-sync")
+    assert entries.count() == 3
+    # undo works on a batch reconciliation like on any other
+    services.undo(owner, company, results[0].reconciliation.pk)
+    item1.refresh_from_db()
+    assert item1.remaining == 100000
+
+
+def test_a_ledger_refusal_falls_back_to_one_plan_at_a_time(company, owner, account):
+    from avstem.ledger.posting import lock_period
+
+    early = bank_line(account, -1000, day=datetime.date(2025, 2, 10))
+    late = bank_line(account, -2000, day=DAY)
+    lock_period(owner, company, 2025, 2)
+    results = apply_many(None, company, [
+        Plan(account.pk, [early.pk], gl=[GLShare("7770", -1000)], method=Method.AUTOMATIC),
+        Plan(account.pk, [late.pk], gl=[GLShare("7770", -2000)], method=Method.AUTOMATIC),
+    ], job="test")
+    assert results[0].reconciliation is None and "locked" in results[0].error
+    assert results[1].reconciliation is not None
+
+
+def test_own_transfer_with_its_other_side(company, owner, account):
+    from avstem.banking.services import create_bank_account
+    from avstem.ledger.chart import add_account
+
+    add_account(owner, company, number="1921", name="Bank, sparekonto", account_type="asset")
+    savings = create_bank_account(owner, company, nickname="Sparekonto", kind="operating", account_number="97100707563",
+                                  gl_account=Account.objects.get(company=company, number="1921"))
+    out = bank_line(account, -500000, text="Overføring til sparekonto")
+    into = bank_line(savings, 500000, text="Overføring fra driftskonto")
+    plan = Plan(account.pk, [out.pk, into.pk], transfers=[Transfer(savings.pk, "1921", -500000, into.pk)],
+                method=Method.AUTOMATIC, kind="own_transfer")
+    [result] = apply_many(None, company, [plan], job="test")
+    assert result.reconciliation is not None, result.error
+    assert not unreconciled_postings(account).exists() and not unreconciled_postings(savings).exists()
+    rec = Reconciliation.objects.get()
+    assert set(rec.line_links.values_list("bank_line_id", flat=True)) == {out.pk, into.pk}
+    assert OpenItem.objects.count() == 0
