@@ -15,8 +15,9 @@ certain match takes its open item before weaker evidence elsewhere could:
 
 Only certain and unique evidence is automatic: an ambiguity makes proposals, never a match.
 Open items are settled in memory as the run goes, so a payment made twice finds its item
-settled and is proposed as a duplicate. Lines are handled in (booking date, account, id) order
-and every candidate list is sorted by id, so the same input in any order gives the same answer.
+settled and is proposed as a duplicate. Transactions get their evidence in (booking date,
+account, line id, detail) order and every candidate list is sorted, so the same input in any
+order gives the same answers (returned in the order of the input).
 """
 
 from __future__ import annotations
@@ -60,7 +61,6 @@ from avstem.norway.kid import mod10_check_digit, mod11_check_digit
 OPEN_ITEM, FEE, UNAPPLIED, GL, DIFFERENCE = (TargetKind.OPEN_ITEM, TargetKind.FEE, TargetKind.UNAPPLIED,
                                               TargetKind.GL, TargetKind.DIFFERENCE)
 _BY_ID = operator.attrgetter("id")
-_BY_DATE_ACCOUNT = operator.attrgetter("booking_date", "account_id")
 _NOTHING = Explanation((("nothing",),))
 _EQUAL = ("amount_equal",)
 _DIGIT = re.compile(r"\d")
@@ -139,11 +139,8 @@ class _Run:
                  learner: Learner | None, config: Config) -> None:
         started = time.process_time()
         self.timings: dict[str, float] = {}
-        # By (booking date, account, id): two stable sorts, cheaper than one on a three-part key.
-        self.lines = sorted(lines, key=_BY_ID)
-        self.lines.sort(key=_BY_DATE_ACCOUNT)
-        ids = {line.id for line in self.lines}
-        if len(ids) != len(self.lines):
+        self.lines = lines if isinstance(lines, list) else list(lines)
+        if len(set(map(_BY_ID, self.lines))) != len(self.lines):
             raise ValueError("two bank lines have the same id")
         self.idx = index
         self.rules = rules_module.ordered(rules)
@@ -151,10 +148,11 @@ class _Run:
         self.config = config
         self.remaining: dict[str, int] = {}  # items touched by automatic matches: what is left
         self.settled_by: dict[str, int] = {}  # item id -> position of the line that settled it
-        self.units: list[list[_Unit | DetailResult] | tuple[DetailResult, ...]] = []  # per line: its transactions
+        self.units: list[list[_Unit | DetailResult]] = []  # per line (in input order): its transactions
+        self.slow_lines: set[int] = set()  # positions of lines with a transaction the first look did not answer
         self.alternatives: dict[int, list[Proposal]] = {}
         self.pending: list[_Unit] = []
-        self.timings["sort"] = time.process_time() - started
+        self.timings["check"] = time.process_time() - started
 
     # -- bookkeeping ---------------------------------------------------------------------------------
 
@@ -182,39 +180,52 @@ class _Run:
 
     # -- the run -------------------------------------------------------------------------------------
 
+    def _order(self, pos: int, detail: int | None) -> tuple:
+        """The order in which transactions get their evidence: booking date, account, line id,
+        detail. Input order never matters."""
+        line = self.lines[pos]
+        return (line.booking_date, line.account_id, line.id, -1 if detail is None else detail)
+
     def run(self) -> Reconciliation:
+        """First look, over every line in input order: the common case (one valid KID of an open
+        item, amount equal) is answered at once; two such payments of one item are settled in
+        favour of the one first in `_order`. Everything else then goes through the phases in
+        `_order`, strongest evidence first."""
         self.started = time.process_time()
-        units = self.units
+        units, lines, slow = self.units, self.lines, self.pending
         idx = self.idx
-        kid_get, kid_more, items, remaining = idx.kid.get, idx.kid_more, idx.items, self.remaining
-        settled_by = self.settled_by
+        kid_get, kid_more, remaining = idx.kid.get, idx.kid_more, self.remaining
+        settled_by, batches = self.settled_by, idx.sent_by_batch
         new = tuple.__new__
         mod10, mod11 = mod10_check_digit, mod11_check_digit
-        for pos, line in enumerate(self.lines):
+        batch_lines: list[int] = []
+        for pos, line in enumerate(lines):
             if line.status != BOOKED:
                 units.append([DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))])
                 continue
-            if (line.payment_info_id or line.end_to_end_id) and self._whole_batch(pos, line):
+            if batches and (line.payment_info_id or line.end_to_end_id) in batches:
+                units.append([])
+                batch_lines.append(pos)
                 continue
             details = line.details
             entry: list[_Unit | DetailResult] = []
-            slow = False
             for n, source in enumerate(details or (line,)):
-                # The common case, one valid KID of an open item with the amount equal, is answered
-                # here (the answer `_structured` gives, without its generality).
                 refs = source.creditor_refs
                 if len(refs) == 1 and not source.end_to_end_id:
                     ref = refs[0]
-                    iid = kid_get(ref)
-                    if iid is not None and ref not in kid_more:
+                    item = kid_get(ref)
+                    if item is not None and ref not in kid_more:
                         amount = line.amount if source.amount is None else source.amount
-                        item = items[iid]
+                        iid = item.id
                         r = remaining.get(iid, item.remaining)
                         body, check = ref[:-1], ref[-1]
                         # kid_is_valid(ref), inline: the KID's check digit by avstem.norway.kid.
-                        if (r == amount and amount and item.currency == line.currency and 2 <= len(ref) <= 25
-                                and body.isdigit() and body.isascii()
-                                and ((check != "-" and mod10(body) == check) or mod11(body) == check)):
+                        if (amount and (r == amount or (r == 0 and amount == item.remaining and iid in settled_by
+                                                        and self._takes_over(iid, pos, n if details else None)))
+                                and item.currency == line.currency and 2 <= len(ref) <= 25 and body.isdigit()
+                                and body.isascii() and ((check != "-" and mod10(body) == check) or mod11(body) == check)):
+                            if r == 0:
+                                self._demote(iid)  # the same payment came twice: the earlier one keeps the item
                             remaining[iid] = 0
                             settled_by[iid] = pos
                             why = new(Explanation, ((("kid_item", ref, item), _EQUAL),))
@@ -223,15 +234,24 @@ class _Run:
                             entry.append(new(DetailResult, (n if details else None, amount, (proposal,), None)))
                             continue
                 u = _Unit(pos, line, n if details else None, source, len(details) <= 1)
-                if not self._strong(u):
-                    self.pending.append(u)
                 entry.append(u)
-                slow = True
-            units.append(entry if slow else tuple(entry))  # a tuple: every transaction answered already
+                slow.append(u)
+            units.append(entry)
+        for pos in sorted(batch_lines, key=lambda p: self._order(p, None)):
+            line = lines[pos]
+            if not self._whole_batch(pos, line):
+                details = line.details
+                units[pos] = [_Unit(pos, line, n if details else None, source, len(details) <= 1)
+                              for n, source in enumerate(details or (line,))]
+                slow.extend(units[pos])  # type: ignore[arg-type]
+        slow.sort(key=lambda u: self._order(u.pos, u.detail))
+        self.slow_lines.update(u.pos for u in slow)
+        for u in slow:
+            self._strong(u)
         clock = time.process_time
         timings = self.timings
         timings["references"] = clock() - self.started
-        pending = self.pending = [u for u in self.pending if not u.done]
+        pending = self.pending = [u for u in slow if not u.done]
         for name, phase in (("text", self._text), ("postings", self._postings), ("transfers", self._transfers),
                             ("amount_party", self._amount_party), ("subsets", self._subsets), ("rules", self._rules),
                             ("learned", self._learned)):
@@ -244,16 +264,37 @@ class _Run:
         timings["assemble"] = clock() - started
         return result
 
+    def _takes_over(self, iid: str, pos: int, detail: int | None) -> bool:
+        """Whether this transaction comes before the one that took the item in the first look."""
+        winner = self.settled_by[iid]
+        for found in self.units[winner] if winner < len(self.units) else ():
+            if type(found) is DetailResult and found.proposals and found.proposals[0].targets[0].ref == iid:
+                return self._order(pos, detail) < self._order(winner, found.detail)
+        return False
+
+    def _demote(self, iid: str) -> None:
+        """The first look gave `iid` to a later payment: that one becomes a transaction to look at
+        again (it will find the item settled: a duplicate)."""
+        winner = self.settled_by[iid]
+        entry = self.units[winner]
+        line = self.lines[winner]
+        for k, found in enumerate(entry):
+            if type(found) is DetailResult and found.proposals and found.proposals[0].targets[0].ref == iid:
+                n = found.detail
+                u = _Unit(winner, line, n, line if n is None else line.details[n], len(line.details) <= 1)
+                entry[k] = u
+                self.pending.append(u)
+                return
+
     def _assemble(self) -> Reconciliation:
         out = []
         limit = self.config.max_proposals
-        alternatives = self.alternatives
+        alternatives, slow = self.alternatives, self.slow_lines
         new = tuple.__new__
         result = self._result
         for pos, line in enumerate(self.lines):
             entry = self.units[pos]
-            details = entry if type(entry) is tuple else tuple(  # type: ignore[assignment]
-                u if type(u) is DetailResult else result(u, limit) for u in entry)  # type: ignore[arg-type]
+            details = tuple(u if type(u) is DetailResult else result(u, limit) for u in entry) if pos in slow else tuple(entry)
             extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
             out.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra)))
         return Reconciliation(tuple(out), self.remaining, self.timings)
@@ -298,7 +339,7 @@ class _Run:
         if total == line.amount and certain:
             parts.append(("sum_equal", len(targets)))
             self.propose(u, Kind.PAYMENT_BATCH, tuple(targets), 1.0, True, parts)
-            self.units.append([self._result(u, 1)])
+            self.units[pos] = [self._result(u, 1)]
             return True
         if total != line.amount:
             parts.append(("amount_differs", line.amount, total))

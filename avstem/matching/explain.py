@@ -122,6 +122,22 @@ def _render_arg(kind: str, value: object, lang: str) -> str:
     return str(value)
 
 
+def _json_arg(kind: str, value: object) -> object:
+    if kind == "d":
+        return value.isoformat()  # type: ignore[attr-defined]
+    if kind == "i":
+        return _item_json(value)
+    if kind == "I":
+        return [_item_json(v) for v in value]  # type: ignore[attr-defined]
+    return value
+
+
+def _item_json(value: object) -> dict:
+    if isinstance(value, tuple):
+        return {"kind": str(getattr(value[0], "value", value[0])), "number": value[1], "id": None}
+    return {"kind": value.kind.value, "number": value.invoice_number, "id": value.id}  # type: ignore[attr-defined]
+
+
 def render_part(part: tuple, lang: str) -> str:
     code, *args = part
     types, nb, en = TEMPLATES[code]
@@ -152,6 +168,12 @@ class Explanation(NamedTuple):
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(p[0] for p in self.parts)
+
+    def as_json(self) -> list[dict]:
+        """The reasons as JSON-ready data, for an API: code, arguments (money in øre, dates as
+        ISO text, items as {kind, number, id}) and both renderings."""
+        return [{"code": part[0], "args": [_json_arg(t, a) for t, a in zip(TEMPLATES[part[0]][0], part[1:])],
+                 "nb": render_part(part, "nb"), "en": render_part(part, "en")} for part in self.parts]
 
     def __str__(self) -> str:
         return self.nb

@@ -9,6 +9,7 @@ by (bank account, amount); own accounts by number. The rarely used ones are buil
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable
 
 from avstem.matching.model import ItemKind, LedgerPosting, OpenItem, OwnAccount, SentPayment
@@ -16,6 +17,8 @@ from avstem.matching.normalise import account_key, compact_ref, invoice_key, nor
 
 PartyKey = tuple[ItemKind, str]
 _NO_DATE = datetime.date(1900, 1, 1)
+_ID = operator.attrgetter("id")
+_KID = operator.attrgetter("kid")
 NAME_BLOCK_LIMIT = 200
 _KIND_ORDER = {ItemKind.CUSTOMER: 0, ItemKind.SUPPLIER: 1}
 
@@ -29,24 +32,32 @@ def _party_order(party: PartyKey) -> tuple[int, str]:
 class CandidateIndex:
     def __init__(self, open_items: Iterable[OpenItem] = (), postings: Iterable[LedgerPosting] = (),
                  sent_payments: Iterable[SentPayment] = (), own_accounts: Iterable[OwnAccount] = ()) -> None:
-        items: dict[str, OpenItem] = {}
-        kid: dict[str, str] = {}
-        kid_more: dict[str, list[str]] = {}
+        open_items = open_items if isinstance(open_items, (list, tuple)) else list(open_items)
+        # The id and KID indexes are made in C (dict over zip); the loop below does the rest.
+        items: dict[str, OpenItem] = dict(zip(map(_ID, open_items), open_items))
+        if len(items) != len(open_items):
+            seen: set[str] = set()
+            twice = next(i.id for i in open_items if i.id in seen or seen.add(i.id))  # type: ignore[func-returns-value]
+            raise ValueError(f"open item {twice!r} is given twice")
+        kids = list(map(_KID, open_items))
+        kid: dict[str, OpenItem] = dict(zip(kids, open_items))  # the item itself: the hot path needs no second lookup
+        kid.pop("", None)
+        kid_more: dict[str, list[str]] = {}  # ids, when a KID is on more than one item
+        if len(kid) != len(kids) - kids.count(""):
+            kid, kid_more = {}, {}
+            for item, k in zip(open_items, kids):
+                if k and kid.setdefault(k, item) is not item:
+                    kid_more.setdefault(k, [kid[k].id]).append(item.id)
+        if not all(map(str.isdigit, kid)):  # "-" ends some MOD11 KIDs; whitespace is compacted
+            for k in [k for k in kid if not k.isdigit() and compact_ref(k) != k]:
+                item, k = kid.pop(k), compact_ref(k)
+                if kid.setdefault(k, item) is not item:
+                    kid_more.setdefault(k, [kid[k].id]).append(item.id)
         invoice: dict[str, str] = {}
         invoice_more: dict[str, list[str]] = {}
         party_items: dict[PartyKey, list[str]] = {}
-        count = 0
-        open_items = open_items if isinstance(open_items, (list, tuple)) else list(open_items)
-        # The hot loop of index building: one dictionary operation per index where possible.
-        for count, item in enumerate(open_items, start=1):  # noqa: B007
+        for item in open_items:
             iid = item.id
-            items[iid] = item
-            k = item.kid
-            if k:
-                if not k.isdigit():
-                    k = compact_ref(k)
-                if kid.setdefault(k, iid) is not iid:
-                    kid_more.setdefault(k, [kid[k]]).append(iid)
             n = item.invoice_number
             if n:
                 if not n.isdigit() or n[0] == "0":
@@ -59,10 +70,6 @@ class CandidateIndex:
                 party_items[party] = [iid]
             else:
                 bucket.append(iid)
-        if len(items) != count:
-            seen: set[str] = set()
-            twice = next(i.id for i in open_items if i.id in seen or seen.add(i.id))  # type: ignore[func-returns-value]
-            raise ValueError(f"open item {twice!r} is given twice")
         self.items = items
         self.kid, self.kid_more = kid, kid_more
         self.invoice, self.invoice_more = invoice, invoice_more
@@ -107,7 +114,7 @@ class CandidateIndex:
         if more is not None:
             return tuple(sorted(more))
         found = self.kid.get(kid)
-        return (found,) if found is not None else ()
+        return (found.id,) if found is not None else ()
 
     def by_invoice(self, key: str) -> tuple[str, ...]:
         more = self.invoice_more.get(key)
@@ -128,6 +135,8 @@ class CandidateIndex:
                     amounts[items[iid].remaining] = [iid]
                 else:
                     found.append(iid)
+            for found in amounts.values():
+                if len(found) > 1:
                     found.sort()
             self._party_amounts[party] = amounts
         return amounts.get(amount, [])
@@ -146,7 +155,7 @@ class CandidateIndex:
         items: they are the party's, the same on each)."""
         name = self._party_names.get(party)
         if name is None:
-            name = normalise_name(self.items[self.party_items[party][0]].party_name)
+            name = normalise_name.__wrapped__(self.items[self.party_items[party][0]].party_name)  # cached here, per party
             self._party_names[party] = name
         return name
 

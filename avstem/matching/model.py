@@ -271,12 +271,13 @@ class LineResult(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Reconciliation:
-    """A run's answer: one result per bank line, ordered by booking date, account and id; and
-    `remaining`: what is still open of each open item the automatic matches touched."""
+    """A run's answer: one result per bank line, in the order of the input (the answers do not
+    depend on that order); `remaining`: what is still open of each open item the automatic
+    matches touched; `timings`: CPU seconds per phase of the run."""
 
     lines: tuple[LineResult, ...]
     remaining: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict, compare=False)  # seconds per phase of the run
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     def by_line(self) -> dict[str, LineResult]:
         return {r.line_id: r for r in self.lines}

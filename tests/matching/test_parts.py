@@ -129,6 +129,21 @@ def test_every_explanation_renders_in_both_languages(code):
     assert e.nb[0].isupper() or not e.nb[0].isalpha()
 
 
+def test_explanation_as_json_for_the_api():
+    import json
+
+    from avstem.matching import ItemKind, OpenItem
+
+    item = OpenItem("C:1042", ItemKind.CUSTOMER, "K1", 100, "1042")
+    e = Explanation((("kid_item", "0012345", item), ("amount_equal",), ("duplicate", item, "L7", dt.date(2025, 3, 4))))
+    data = e.as_json()
+    assert json.loads(json.dumps(data)) == data
+    assert data[0] == {"code": "kid_item", "args": ["0012345", {"kind": "customer", "number": "1042", "id": "C:1042"}],
+                       "nb": "KID 0012345 er gyldig og hører til faktura 1042",
+                       "en": "KID 0012345 is valid and belongs to invoice 1042"}
+    assert data[2]["args"][2] == "2025-03-04"
+
+
 def test_explanation_formats_money_and_dates_per_language():
     e = Explanation((("duplicate", ("customer", "1042"), "L7", dt.date(2025, 3, 4)), ("partial", 123456, 1000000, 876544)))
     assert e.nb == ("Faktura 1042 ble allerede gjort opp av banklinje L7 (04.03.2025); mulig dobbel betaling; "

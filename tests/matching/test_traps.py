@@ -191,3 +191,17 @@ def test_random_noise_lines_are_never_matched_automatically():
     items = [item(str(10000 + n), rng.randrange(100, 10**6), f"K{n % 40}", kid=kid(f"{n:08d}")) for n in range(400)]
     lines = [line(f"x{n}", rng.randrange(100, 10**6), texts=(f"Diverse {rng.randrange(10**6)}",)) for n in range(400)]
     assert run(lines, items).counts()["matched"] == 0
+
+
+def test_the_same_payment_three_times_in_any_order_settles_the_earliest():
+    import itertools
+
+    lines = [line("c", 5000, refs=(K1,), on=day(3)), line("a", 5000, refs=(K1,), on=day(1)),
+             line("b", 5000, refs=(K1,), on=day(2))]
+    for order in itertools.permutations(lines):
+        result = run(list(order), [item("1", 5000, kid=K1)])
+        assert best(result, "a").automatic
+        for dup in ("b", "c"):
+            p = best(result, dup)
+            assert p.kind is Kind.DUPLICATE and "already settled by bank line a" in p.explanation.en
+        assert [r.line_id for r in result.lines] == [x.id for x in order]
