@@ -47,6 +47,7 @@ from avstem.matching.model import (
     OwnAccount,
     Proposal,
     Reconciliation,
+    Remaining,
     SentPayment,
     Target,
     TargetKind,
@@ -146,8 +147,8 @@ class _Run:
         self.rules = rules_module.ordered(rules)
         self.learner = learner
         self.config = config
-        self.remaining: dict[str, int] = {}  # items touched by automatic matches: what is left
-        self.settled_by: dict[str, int] = {}  # item id -> position of the line that settled it
+        self.settled_by: dict[str, int] = {}  # item id -> position of the line that last settled (some of) it
+        self.left: dict[str, int] = {}  # what is left of items settled in part; in settled_by and not here: nothing
         self.units: list[list[_Unit | DetailResult]] = []  # per line (in input order): its transactions
         self.slow_lines: set[int] = set()  # positions of lines with a transaction the first look did not answer
         self.alternatives: dict[int, list[Proposal]] = {}
@@ -157,13 +158,19 @@ class _Run:
     # -- bookkeeping ---------------------------------------------------------------------------------
 
     def rem(self, iid: str) -> int:
-        r = self.remaining.get(iid)
-        return self.idx.items[iid].remaining if r is None else r
+        """What is open of an item now, after this run's automatic matches so far."""
+        if iid in self.settled_by:
+            return self.left.get(iid, 0)
+        return self.idx.items[iid].remaining
 
     def consume(self, u: _Unit, targets: Iterable[Target]) -> None:
         for t in targets:
             if t.kind is OPEN_ITEM:
-                self.remaining[t.ref] = self.rem(t.ref) - t.amount
+                rest = self.rem(t.ref) - t.amount
+                if rest:
+                    self.left[t.ref] = rest
+                else:
+                    self.left.pop(t.ref, None)
                 self.settled_by[t.ref] = u.pos
 
     def propose(self, u: _Unit, kind: Kind, targets: tuple[Target, ...], confidence: float, automatic: bool,
@@ -194,7 +201,7 @@ class _Run:
         self.started = time.process_time()
         units, lines, slow = self.units, self.lines, self.pending
         idx = self.idx
-        kid_get, kid_more, remaining = idx.kid.get, idx.kid_more, self.remaining
+        kid_get, kid_more = idx.kid.get, idx.kid_more
         settled_by, batches = self.settled_by, idx.sent_by_batch
         new = tuple.__new__
         mod10, mod11 = mod10_check_digit, mod11_check_digit
@@ -217,7 +224,7 @@ class _Run:
                     if item is not None and ref not in kid_more:
                         amount = line.amount if source.amount is None else source.amount
                         iid = item.id
-                        r = remaining.get(iid, item.remaining)
+                        r = self.rem(iid) if iid in settled_by else item.remaining
                         body, check = ref[:-1], ref[-1]
                         # kid_is_valid(ref), inline: the KID's check digit by avstem.norway.kid.
                         if (amount and (r == amount or (r == 0 and amount == item.remaining and iid in settled_by
@@ -226,7 +233,6 @@ class _Run:
                                 and body.isascii() and ((check != "-" and mod10(body) == check) or mod11(body) == check)):
                             if r == 0:
                                 self._demote(iid)  # the same payment came twice: the earlier one keeps the item
-                            remaining[iid] = 0
                             settled_by[iid] = pos
                             why = new(Explanation, ((("kid_item", ref, item), _EQUAL),))
                             proposal = new(Proposal, (Kind.KID, (new(Target, (OPEN_ITEM, iid, amount, "", "", "")),), 0.99,
@@ -297,7 +303,7 @@ class _Run:
             details = tuple(u if type(u) is DetailResult else result(u, limit) for u in entry) if pos in slow else tuple(entry)
             extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
             out.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra)))
-        return Reconciliation(tuple(out), self.remaining, self.timings)
+        return Reconciliation(tuple(out), Remaining(self.settled_by, self.left), self.timings)
 
     def _result(self, u: _Unit, limit: int) -> DetailResult:
         proposals = u.proposals
@@ -885,12 +891,10 @@ class _Run:
         for u in pending:
             if u.evidence or any(p.kind is Kind.RULE for p in u.proposals):
                 continue
-            suggestion = self.learner.suggest(u.view())
-            if suggestion is None:
-                continue
-            self.propose(u, Kind.LEARNED, (Target(GL, suggestion.gl_account, u.amount, vat_code=suggestion.vat_code),),
-                         suggestion.confidence, False,
-                         [("learned", suggestion.count, suggestion.total, suggestion.label, suggestion.gl_account)])
+            for suggestion in self.learner.suggestions(u.view()):
+                self.propose(u, Kind.LEARNED, (Target(GL, suggestion.gl_account, u.amount, vat_code=suggestion.vat_code),),
+                             suggestion.confidence, False,
+                             [("learned", suggestion.count, suggestion.total, suggestion.label, suggestion.gl_account)])
 
 
 def reconcile(lines: Iterable[BankLine], *, open_items: Iterable[OpenItem] = (), postings: Iterable[LedgerPosting] = (),

@@ -19,6 +19,7 @@ PartyKey = tuple[ItemKind, str]
 _NO_DATE = datetime.date(1900, 1, 1)
 _ID = operator.attrgetter("id")
 _KID = operator.attrgetter("kid")
+_NUMBER = operator.attrgetter("invoice_number")
 NAME_BLOCK_LIMIT = 200
 _KIND_ORDER = {ItemKind.CUSTOMER: 0, ItemKind.SUPPLIER: 1}
 
@@ -53,17 +54,25 @@ class CandidateIndex:
                 item, k = kid.pop(k), compact_ref(k)
                 if kid.setdefault(k, item) is not item:
                     kid_more.setdefault(k, [kid[k].id]).append(item.id)
-        invoice: dict[str, str] = {}
+        numbers = list(map(_NUMBER, open_items))
+        invoice: dict[str, str] = dict(zip(numbers, items))  # invoice number -> item id
+        invoice.pop("", None)
         invoice_more: dict[str, list[str]] = {}
+        if len(invoice) != len(numbers) - numbers.count(""):  # a number on two items: one by one
+            invoice = {}
+            for n, iid in zip(numbers, items):
+                if n:
+                    n = invoice_key(n)
+                    if invoice.setdefault(n, iid) is not iid:
+                        invoice_more.setdefault(n, [invoice[n]]).append(iid)
+        else:
+            for n in [n for n in invoice if not n.isdigit() or n[0] == "0"]:  # "A-77", "0042": the lookup form
+                iid, n = invoice.pop(n), invoice_key(n)
+                if invoice.setdefault(n, iid) is not iid:
+                    invoice_more.setdefault(n, [invoice[n]]).append(iid)
         party_items: dict[PartyKey, list[str]] = {}
         for item in open_items:
             iid = item.id
-            n = item.invoice_number
-            if n:
-                if not n.isdigit() or n[0] == "0":
-                    n = invoice_key(n)
-                if invoice.setdefault(n, iid) is not iid:
-                    invoice_more.setdefault(n, [invoice[n]]).append(iid)
             party = (item.kind, item.party_id)
             bucket = party_items.get(party)
             if bucket is None:

@@ -70,23 +70,25 @@ class Learner:
             view = LineView(posted.amount, posted.texts, posted.counterparty_name, posted.counterparty_account)
             for kind, key in _keys(view):
                 grouped[(posted.amount >= 0, kind, key)].append(posted)
-        self._tables: dict[tuple[bool, str, str], Suggestion] = {}
+        self._tables: dict[tuple[bool, str, str], tuple[Suggestion, ...]] = {}
         self._choices: dict[tuple[bool, str], list[str]] = defaultdict(list)
         for table_key, lines in sorted(grouped.items()):
             lines.sort(key=lambda p: (p.date, p.id))
             recent = lines[-last:]
             counts = Counter(p.gl_account for p in recent)
-            top = max(counts.values())
-            # Ties go to the account used most recently.
-            gl = next(p.gl_account for p in reversed(recent) if counts[p.gl_account] == top)
-            vats = Counter(p.vat_code for p in recent if p.gl_account == gl)
-            vat = min(vats, key=lambda v: (-vats[v], v))
+            newest_use = {p.gl_account: n for n, p in enumerate(recent)}
             direction, kind, key = table_key
             newest = recent[-1]
             label = {"account": newest.counterparty_account or key, "name": newest.counterparty_name or key}.get(kind, key.upper())
-            share = top / len(recent)
-            confidence = round(share * len(recent) / (len(recent) + 1) * 0.9, 3)
-            self._tables[table_key] = Suggestion(gl, vat, top, len(recent), label.strip(), confidence)
+            found = []
+            # Most used first; ties go to the account used most recently.
+            for gl in sorted(counts, key=lambda g: (-counts[g], -newest_use[g])):
+                vats = Counter(p.vat_code for p in recent if p.gl_account == gl)
+                vat = min(vats, key=lambda v: (-vats[v], v))
+                share = counts[gl] / len(recent)
+                confidence = round(share * len(recent) / (len(recent) + 1) * 0.9, 3)
+                found.append(Suggestion(gl, vat, counts[gl], len(recent), label.strip(), confidence))
+            self._tables[table_key] = tuple(found)
             if kind != "account":
                 self._choices[(direction, kind)].append(key)
         self._fuzzy_cache: dict[tuple[bool, str, str], str | None] = {}
@@ -95,6 +97,13 @@ class Learner:
         return len(self._tables)
 
     def suggest(self, view: LineView) -> Suggestion | None:
+        """The best suggestion for a bank transaction, or None."""
+        found = self.suggestions(view, limit=1)
+        return found[0] if found else None
+
+    def suggestions(self, view: LineView, limit: int = 2) -> list[Suggestion]:
+        """Up to `limit` suggestions, best first: the key's accounts that hold at least
+        `min_share` of its last lines (two when the history is split evenly)."""
         incoming = view.amount >= 0
         for kind, key in _keys(view):
             found = self._tables.get((incoming, kind, key))
@@ -103,11 +112,14 @@ class Learner:
                 near = self._near(incoming, kind, key)
                 found = self._tables.get((incoming, kind, near)) if near else None
                 fuzzy = found is not None
-            if found is not None and found.total >= self.min_lines and found.count / found.total >= self.min_share:
+            if not found or found[0].total < self.min_lines:
+                continue
+            good = [f for f in found if f.count / f.total >= self.min_share][:limit]
+            if good:
                 if fuzzy:
-                    found = found._replace(confidence=round(found.confidence * 0.9, 3), fuzzy=True)
-                return found
-        return None
+                    good = [f._replace(confidence=round(f.confidence * 0.9, 3), fuzzy=True) for f in good]
+                return good
+        return []
 
     def _near(self, incoming: bool, kind: str, key: str) -> str | None:
         cache_key = (incoming, kind, key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from avstem.matching.explain import Explanation
@@ -269,6 +270,30 @@ class LineResult(NamedTuple):
         return self.outcome is Outcome.MATCHED
 
 
+class Remaining(Mapping[str, int]):
+    """Open item id -> what is still open, for the items the automatic matches touched (read-only,
+    made on demand from the run's own bookkeeping)."""
+
+    __slots__ = ("_touched", "_left")
+
+    def __init__(self, touched: Mapping[str, int], left: Mapping[str, int]) -> None:
+        self._touched, self._left = touched, left
+
+    def __getitem__(self, iid: str) -> int:
+        if iid not in self._touched:
+            raise KeyError(iid)
+        return self._left.get(iid, 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._touched)
+
+    def __len__(self) -> int:
+        return len(self._touched)
+
+    def __repr__(self) -> str:
+        return f"Remaining({dict(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Reconciliation:
     """A run's answer: one result per bank line, in the order of the input (the answers do not
@@ -276,7 +301,7 @@ class Reconciliation:
     matches touched; `timings`: CPU seconds per phase of the run."""
 
     lines: tuple[LineResult, ...]
-    remaining: dict[str, int] = field(default_factory=dict)
+    remaining: Mapping[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     def by_line(self) -> dict[str, LineResult]:

@@ -210,6 +210,14 @@ def test_learned_by_counterparty_account_before_text():
     assert suggestion.gl_account == "6900" and suggestion.total == 5
 
 
+def test_an_even_split_offers_both_accounts_most_recent_first():
+    learner = Learner(history("TELENOR NORGE AS", ["6900", "6900", "6590", "6590", "6900", "6590"]))
+    found = learner.suggestions(view(text="TELENOR NORGE AS"))
+    assert [(s.gl_account, s.count, s.total) for s in found] == [("6590", 3, 6), ("6900", 3, 6)]
+    d = result_of(run([line("l", -89900, texts=("*4521 NOK 899,00 TELENOR NORGE AS",))], learner=learner), "l")
+    assert [p.targets[0].ref for p in d.proposals] == ["6590", "6900"]
+
+
 def test_learned_vat_code_and_tie_goes_to_the_most_recent_account():
     posted = [PostedLine("a", day(-3), -100, "6800", ("VY",), vat_code="1"),
               PostedLine("b", day(-2), -100, "7140", ("VY",), vat_code="13"),
