@@ -549,8 +549,6 @@ class _Run:
                     continue  # no number, no reference
                 for ref in reference_tokens(text):
                     token = ref.token
-                    if token.isalpha():
-                        continue
                     ids, is_kid = self._lookup_text(token)
                     if not ids:
                         for part in ref.parts:

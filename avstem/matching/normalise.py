@@ -52,10 +52,10 @@ def normalise_name(name: str) -> str:
     folded = fold(name)
     if "." in folded or "/" in folded:
         folded = _LEGAL_DOTTED.sub(lambda m: m.group(0).replace(".", "").replace("/", ""), folded)
-    words = folded.translate(_PUNCTUATION).split()
-    if not all(w.isalnum() and w.isascii() for w in words):  # anything else that is not a letter or digit
-        words = NON_WORD.split(" ".join(words))
-    return " ".join(w for w in words if w and w not in LEGAL_FORMS)
+    text = folded.translate(_PUNCTUATION)
+    if not (text.isascii() and text.replace(" ", "").isalnum()):  # something else that is no letter or digit
+        text = NON_WORD.sub(" ", text)
+    return " ".join(w for w in text.split() if w not in LEGAL_FORMS)
 
 
 @functools.lru_cache(maxsize=1 << 17)
