@@ -205,6 +205,7 @@ class _Run:
         settled_by, batches = self.settled_by, idx.sent_by_batch
         new = tuple.__new__
         mod10, mod11 = mod10_check_digit, mod11_check_digit
+        kind_kid, open_item, equal = Kind.KID, OPEN_ITEM, _EQUAL
         batch_lines: list[int] = []
         for pos, line in enumerate(lines):
             if line.status != BOOKED:
@@ -234,8 +235,8 @@ class _Run:
                             if r == 0:
                                 self._demote(iid)  # the same payment came twice: the earlier one keeps the item
                             settled_by[iid] = pos
-                            why = new(Explanation, ((("kid_item", ref, item), _EQUAL),))
-                            proposal = new(Proposal, (Kind.KID, (new(Target, (OPEN_ITEM, iid, amount, "", "", "")),), 0.99,
+                            why = new(Explanation, ((("kid_item", ref, item), equal),))
+                            proposal = new(Proposal, (kind_kid, (new(Target, (open_item, iid, amount, "", "", "")),), 0.99,
                                                       True, why, None, ""))
                             entry.append(new(DetailResult, (n if details else None, amount, (proposal,), None)))
                             continue
