@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from avstem.banking.models import BankAccount, BankLine, LineStatus, ReconciliationStatus
 from avstem.ledger import subledger
-from avstem.ledger.auditing import actor_label, record_many
+from avstem.ledger.auditing import actor_label
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
 from avstem.ledger.posting import post_vouchers
@@ -39,6 +39,7 @@ from .models import (
     Reconciliation,
 )
 from .plans import Plan
+from .rows import audit_rows, insert_rows
 
 log = logging.getLogger("avstem.reconciliation")
 
@@ -214,21 +215,20 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     line_links, posting_links, posted, made = [], [], [], []
     for r in todo:
         rec, locked = r.reconciliation, r.locked
-        line_links += [ReconciledLine(reconciliation=rec, bank_line_id=line.pk) for line in locked.lines]
-        posting_links += [ReconciledPosting(reconciliation=rec, posting_id=p.pk) for p in locked.postings]
+        line_links += [(rec.pk, line.pk, True) for line in locked.lines]
+        posting_links += [(rec.pk, p.pk, True) for p in locked.postings]
         voucher = getattr(r, "voucher", None)
         if voucher is not None:
             gls = {locked.account.gl_account_id} | {transfer_gls[t.gl_account] for t in r.plan.transfers
                                                     if t.counterpart_line and t.gl_account in transfer_gls}
-            posting_links += [ReconciledPosting(reconciliation=rec, posting_id=pk)
-                              for pk, account_id in bank_postings[voucher.pk] if account_id in gls]
-            posted.append(PostedVoucher(reconciliation=rec, voucher=voucher))
+            posting_links += [(rec.pk, pk, True) for pk, account_id in bank_postings[voucher.pk] if account_id in gls]
+            posted.append((rec.pk, voucher.pk))
     for owner, settlement in zip(owners, settlements, strict=True):
-        made.append(MadeSettlement(reconciliation=owner.reconciliation, settlement=settlement))
-    ReconciledLine.objects.bulk_create(line_links, batch_size=2000)
-    ReconciledPosting.objects.bulk_create(posting_links, batch_size=2000)
-    PostedVoucher.objects.bulk_create(posted, batch_size=2000)
-    MadeSettlement.objects.bulk_create(made, batch_size=2000)
+        made.append((owner.reconciliation.pk, settlement.pk))
+    insert_rows(ReconciledLine, ["reconciliation", "bank_line", "active"], line_links)
+    insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
+    insert_rows(PostedVoucher, ["reconciliation", "voucher"], posted)
+    insert_rows(MadeSettlement, ["reconciliation", "settlement"], made)
 
     line_ids = sorted(used_lines)
     now = timezone.now()
@@ -236,9 +236,12 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         BankLine.objects.filter(pk__in=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
         LineProposal.objects.filter(bank_line_id__in=chunk).delete()
         LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
-    record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
+    by_owner = defaultdict(list)
+    for owner, settlement in zip(owners, settlements):
+        by_owner[id(owner)].append(settlement)
+    audit_rows(action="reconciliation.create", actor=actor, job=job, company=company, items=(
         (r.reconciliation, services._audit_changes(r.reconciliation, r.locked, getattr(r, "voucher", None),
-                                                   [s for o, s in zip(owners, settlements) if o is r]),
+                                                   by_owner[id(r)]),
          services._summary(r.plan, r.locked)) for r in todo))
     return results
 
