@@ -267,6 +267,11 @@ NB: dict[str, str | list[str]] = {
     "A payment from or to them: their open items from the proposal are settled, the rest stays on their account.":
         "En betaling fra eller til dem: de åpne postene fra forslaget lukkes, resten blir stående på kontoen deres.",
     "Make a rule from this line": "Lag en regel av denne linjen",
+    "Rule…": "Regel…",
+    "A posting is already reconciled or not on the bank's GL account.":
+        "En postering er allerede avstemt eller står ikke på bankens hovedbokskonto.",
+    "%(item)s is already settled in full.": "%(item)s er allerede avregnet i sin helhet.",
+    "Make a rule": "Lag regel",
     "Close": "Lukk",
     "Difference": "Differanse",
     "Reconcile": "Avstem",
