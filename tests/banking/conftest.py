@@ -130,19 +130,22 @@ def drain(timeout: float = 60.0) -> int:
     handling is left out."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
+    from django.db import transaction
 
     worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="pytest", excluded_queue_names=[])
     deadline, ran = time.monotonic() + timeout, 0
     while True:
-        task = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+        with transaction.atomic():  # the lock is only taken inside a transaction (as the worker does)
+            task = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task is not None:
+                task.claim("pytest")
         if task is None:
             if not DBTaskResult.objects.filter(status="READY").exists():
                 return ran
             assert time.monotonic() < deadline, "queued tasks did not come due"
             time.sleep(0.1)
             continue
-        task.claim("pytest")
         worker.run_task(task)
         ran += 1
         failed = DBTaskResult.objects.get(pk=task.pk)
