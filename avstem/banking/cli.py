@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import threading
 
 
 def cmd_scheduler(args) -> int:
@@ -21,15 +22,11 @@ def cmd_scheduler(args) -> int:
         created = scheduling.tick()
         print(f"{len(created)} bank sync run(s) enqueued", flush=True)
         return 0
-    stopping = {"now": False}
-
-    def stop(*_):
-        stopping["now"] = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     print(f"Bank sync scheduler: a tick every {args.interval:g} s", flush=True)
-    scheduling.loop(args.interval, stop=lambda: stopping["now"])
+    scheduling.loop(args.interval, stop)
     return 0
 
 

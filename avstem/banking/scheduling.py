@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
+import threading
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -84,10 +84,12 @@ def _claim(now: datetime.datetime) -> list[int]:
     return created
 
 
-def loop(interval: float = 30.0, stop=lambda: False) -> None:
-    while not stop():
+def loop(interval: float = 30.0, stop: threading.Event | None = None) -> None:
+    """Tick every `interval` seconds until `stop` is set (at once, even mid-wait)."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
         try:
             tick()
         except Exception:  # noqa: BLE001 - a failed tick must not end the scheduler
             log.exception("bank sync scheduler tick failed")
-        time.sleep(interval)
+        stop.wait(interval)

@@ -59,3 +59,28 @@ def test_a_saved_csv_layout_reads_another_banks_export(tenant_a, company, accoun
     assert batch.status == "done", batch.error
     assert sorted(BankLine.objects.filter(bank_account=account).values_list("ref", "amount")) == [
         ("A-991", -1_200_000), ("A-992", 35050)]
+
+
+def test_scheduler_command_ticks_and_stops_at_once_on_sigterm(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import AVSTEM
+
+    env = {**os.environ, "AVSTEM_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    command = [str(AVSTEM)] if AVSTEM.exists() else [sys.executable, "-m", "avstem.cli"]
+    once = subprocess.run([*command, "scheduler", "--once"], env=env, capture_output=True, text=True, timeout=120)
+    assert once.returncode == 0 and "0 bank sync run(s) enqueued" in once.stdout, once.stderr[-2000:]
+    loop = subprocess.Popen([*command, "scheduler", "--interval", "60"], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert "a tick every 60 s" in loop.stdout.readline()
+        time.sleep(0.5)
+        started = time.monotonic()
+        loop.send_signal(signal.SIGTERM)
+        assert loop.wait(timeout=10) == 0 and time.monotonic() - started < 5
+    finally:
+        if loop.poll() is None:
+            loop.kill()
