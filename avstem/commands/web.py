@@ -97,10 +97,21 @@ def cmd_demo(args) -> int:
     try:
         run_server(args.host, args.port)
     finally:
-        for child in children:
-            child.terminate()
-            child.wait(timeout=10)
+        stop_children(children)
     return 0
+
+
+def stop_children(children: list[subprocess.Popen], grace: float = 10) -> None:
+    """Ask every child to stop at once, then kill the ones still running after `grace` seconds."""
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def cmd_worker(args) -> int:
