@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avstem.companies.access import company_view
+from avstem.companies.models import Permission
 from avstem.users.guards import second_factor_required
 from avstem.web.validators import NorwegianDateField
 
@@ -38,7 +39,7 @@ def agreement_list(request, company_id):
     return render(request, "banking/agreements.html", {
         "company": company, "agreements": [(a, agreements.consent_warning(a, today)) for a in rows],
         "cards": [(b, live.get((b.key, Connection.API)), live.get((b.key, Connection.FILE))) for b in bank_cards(company)],
-        "all_banks": all_banks(), "can_change": request.membership.allows("change"),
+        "all_banks": all_banks(), "can_change": request.membership.allows(Permission.CHANGE),
     })
 
 
@@ -53,7 +54,7 @@ def agreement_detail(request, company_id, agreement_id):
         "expected": agreements.expected_confirmation(agreement) if agreement.is_pending else None,
         "runs": SyncRun.objects.filter(agreement=agreement)[:8],
         "imports": agreement.imports.all()[:8],
-        "can_change": request.membership.allows("change"), "automation_url": agreements.automation_url(company.pk),
+        "can_change": request.membership.allows(Permission.CHANGE), "automation_url": agreements.automation_url(company.pk),
     })
 
 
