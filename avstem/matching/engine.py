@@ -510,7 +510,10 @@ class _Run:
                 if take:
                     alloc.append(Target(OPEN_ITEM, iid, sign * take))
                 left -= take
-            automatic = certain and config.auto_partial and len(usable) == 1
+            # Automatic only when configured, by a structured reference, and never when the
+            # shortfall could be a fee instead (then it is one of two readings).
+            automatic = (certain and config.auto_partial and len(usable) == 1 and not fee_sized
+                         and kind in (Kind.KID, Kind.END_TO_END))
             confidence = (0.6 if plausible else 0.75) if len(usable) == 1 else 0.55
             self.propose(u, Kind.PARTIAL, tuple(alloc), confidence, automatic,
                          [*parts, ("partial", abs(amount), abs(total), short)])
@@ -518,7 +521,7 @@ class _Run:
                 return True
         else:
             over = -short
-            automatic = certain and config.auto_overpayment
+            automatic = certain and config.auto_overpayment and kind in (Kind.KID, Kind.KID_MULTI, Kind.END_TO_END)
             self.propose(u, Kind.OVERPAYMENT, (*settle, Target(UNAPPLIED, _party_ref(first), sign * over)), 0.75,
                          automatic, [*parts, ("amount_differs", amount, total), ("overpaid", over)])
             if automatic:

@@ -187,8 +187,8 @@ class Config:
     max_subset_items: int = 12  # open items per party tried for subset sums
     max_subset_solutions: int = 3
     max_proposals: int = 5
-    auto_partial: bool = False
-    auto_overpayment: bool = False
+    auto_partial: bool = False  # by a valid KID or end-to-end id, one item, a shortfall too big for a fee
+    auto_overpayment: bool = False  # by valid KIDs or an end-to-end id
     auto_fee_with_charges: bool = True  # charges that explain the difference exactly
     auto_amount_party: bool = True  # amount + party account (or exact name), unique
     auto_subset_sum: bool = False

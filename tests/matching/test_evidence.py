@@ -268,6 +268,14 @@ def test_partial_payment_is_automatic_only_when_configured():
     assert best(result, "l").automatic and result.remaining == {"C:1": 70000}
 
 
+def test_configured_partial_payments_are_never_automatic_when_the_shortfall_could_be_a_fee():
+    config = Config(auto_partial=True)
+    fee_sized = best(run([line("l", 96500, refs=(K1,))], [item("1", 100000, kid=K1)], config=config), "l")
+    assert not fee_sized.automatic
+    by_text = best(run([line("l", 30000, texts=("Faktura 10023",))], [item("10023", 100000)], config=config), "l")
+    assert by_text.kind is Kind.PARTIAL and not by_text.automatic  # only a structured reference is enough
+
+
 def test_overpayment_leaves_the_difference_unapplied_on_the_customer():
     p = best(run([line("l", 105000, refs=(K1,))], [item("1", 100000, kid=K1)]), "l")
     assert p.kind is Kind.OVERPAYMENT and not p.automatic

@@ -43,10 +43,11 @@ def test_the_same_input_in_any_order_gives_the_same_answer(scenario, rng):
 
 
 @SETTINGS
-@given(scenarios)
-def test_no_automatic_match_is_ever_wrong(scenario):
+@given(scenarios, st.booleans(), st.booleans())
+def test_no_automatic_match_is_ever_wrong(scenario, auto_partial, auto_overpayment):
     truth = {(t.line_id, t.detail): t for t in scenario.truth}
-    for line in run(scenario).lines:
+    config = Config(auto_partial=auto_partial, auto_overpayment=auto_overpayment)
+    for line in run(scenario, config).lines:
         for detail in line.details:
             if detail.match is not None:
                 t = truth[(line.line_id, detail.detail)]
