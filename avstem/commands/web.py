@@ -89,8 +89,10 @@ def cmd_demo(args) -> int:
     )
     # SIGTERM (from a service manager or a test) must stop the children too, not orphan them.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    children = [] if args.no_worker else [start_worker_process()]
-    children.append(start_sandbox_bank_process(args.host, args.bank_port))
+    # The bank first: it puts its address and admin key in the environment the others inherit.
+    children = [start_sandbox_bank_process(args.host, args.bank_port)]
+    if not args.no_worker:
+        children.append(start_worker_process())
     children.append(start_scheduler_process())
     if not args.no_open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
