@@ -101,6 +101,7 @@ NB = {
     "Invalid date (example of a valid date 31.12.2016).": "Ugyldig dato (eksempel på gyldig dato 31.12.2016).",
     "Change password": "Bytt passord",
     "Automation": "Automatisering",
+    "Reconciliation": "Avstemming",
     "Invoices": "Fakturaer", "Accounting": "Regnskap",
     # banking
     "Banking": "Bank", "Operating account": "Driftskonto", "Tax withholding account": "Skattetrekkskonto",
