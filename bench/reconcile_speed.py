@@ -159,7 +159,244 @@ def engine_section(sizes: list[int]) -> bool:
     return ok
 
 
-SECTIONS = {"engine": (engine_section, engine_child)}
+# --- the end-to-end section (Django side: avstem.reconciliation) -----------------------------------------
+# The same scenario as the engine section, stored in a fresh database (SQLite file or a new PostgreSQL
+# database): customers, suppliers and their open invoices, the bank's GL postings, own bank accounts,
+# rules, bank lines with their transaction details. Storing it is not timed. Timed is one automatic
+# reconciliation run as a sync ends it (avstem.reconciliation.automatic.run): load the unreconciled
+# lines and every candidate from the database, match, post a voucher per certain match (payments
+# against 1500/2400 settling their open items, fees and interest by rule, transfers), link and mark
+# the lines reconciled, and store the proposals for the rest. Not in the database: payments we sent
+# (the payments context is not there yet) and customers' bank accounts (the ledger has none), so
+# those lines are proposed or left, not matched; learned suggestions have no history to learn from.
+
+E2E_TARGET_SECONDS_1M = 300.0
+E2E_COMPANY = ("Benk Avstemming AS", "923456783")
+
+
+def _e2e_store(scenario) -> tuple:
+    """Write the scenario into the database; returns (company, {own account id: BankAccount})."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from avstem.banking.models import BankAccount, BankLine, BankLineDetail
+    from avstem.companies.models import Company
+    from avstem.ledger.chart import ensure_chart
+    from avstem.ledger.models import (Account, Customer, DocumentStatus, Invoice, OpenItem, Posting, Supplier,
+                                      SupplierInvoice, Voucher)
+    from avstem.reconciliation.models import BankRule
+
+    company = Company.objects.create(name=E2E_COMPANY[0], org_number=E2E_COMPANY[1], conversion_date=dt.date(2024, 1, 1))
+    ensure_chart(company)
+    accounts = {a.number: a for a in Account.objects.filter(company=company)}
+    for own in scenario.own_accounts:
+        if own.gl_account not in accounts:
+            accounts[own.gl_account] = Account.objects.create(
+                company=company, number=own.gl_account, name=own.name, account_type="asset", is_bank=True,
+                grouping_category="balanseverdiForOmloepsmiddel", grouping_code="1920")
+    banks = {}
+    for n, own in enumerate(scenario.own_accounts):
+        kind = "tax_withholding" if own.gl_account == "1950" else "operating"
+        banks[own.id] = BankAccount.objects.create(
+            company=company, nickname=own.name, kind=kind, account_number=own.number, iban=f"NO00{own.number}",
+            gl_account=accounts[own.gl_account], is_default_operating=n == 0)
+    for rule in scenario.rules:
+        BankRule.objects.create(company=company, order=rule.order, name=rule.name, text_contains=rule.text_contains,
+                                counterparty=rule.counterparty, direction=rule.direction.value if rule.direction else "",
+                                account=accounts[rule.gl_account], automatic=rule.automatic)
+
+    def number(party_id: str, base: int) -> int:
+        return base + int("".join(ch for ch in party_id if ch.isdigit()) or 0)
+
+    customers, suppliers = {}, {}
+    for item in scenario.open_items:
+        if item.kind.value == "customer" and item.party_id not in customers:
+            customers[item.party_id] = Customer(company=company, number=number(item.party_id, 10000), name=item.party_name)
+        elif item.kind.value == "supplier" and item.party_id not in suppliers:
+            account = next((a for a in item.party_accounts if len(a) == 11), "")
+            suppliers[item.party_id] = Supplier(company=company, number=number(item.party_id, 20000), name=item.party_name,
+                                                bank_account=account)
+    Customer.objects.bulk_create(customers.values(), batch_size=5000)
+    Supplier.objects.bulk_create(suppliers.values(), batch_size=5000)
+    receivable, payable, revenue, cost = (accounts[n] for n in ("1500", "2400", "3000", "4000"))
+    items = scenario.open_items
+    for start in range(0, len(items), 20_000):
+        with transaction.atomic():
+            chunk = items[start:start + 20_000]
+            invoices = []
+            for item in chunk:
+                due, day = item.due_date or dt.date(2025, 3, 1), item.invoice_date or dt.date(2025, 2, 15)
+                if item.kind.value == "customer":
+                    invoices.append(Invoice(company=company, customer=customers[item.party_id], status=DocumentStatus.POSTED,
+                                            number=int(item.invoice_number) if item.invoice_number.isdigit() else None,
+                                            invoice_date=day, due_date=due, gross_amount=item.remaining,
+                                            net_amount=item.remaining))
+                else:
+                    invoices.append(SupplierInvoice(company=company, supplier=suppliers[item.party_id],
+                                                    status=DocumentStatus.POSTED, supplier_invoice_number=item.invoice_number,
+                                                    invoice_date=day, due_date=due, account=cost,
+                                                    gross_amount=-item.remaining, kid=item.kid))
+            Invoice.objects.bulk_create([i for i in invoices if isinstance(i, Invoice)], batch_size=5000)
+            SupplierInvoice.objects.bulk_create([i for i in invoices if isinstance(i, SupplierInvoice)], batch_size=5000)
+            vouchers, postings, opens = [], [], []
+            for v_start in range(0, len(chunk), 1000):
+                part = list(zip(chunk[v_start:v_start + 1000], invoices[v_start:v_start + 1000]))
+                voucher = Voucher(company=company, series="sales", fiscal_year=2025, number=start + v_start + 1,
+                                  date=dt.date(2025, 1, 2), description="Åpne poster", posted_by_label="bench")
+                vouchers.append((voucher, part))
+            Voucher.objects.bulk_create([v for v, _p in vouchers], batch_size=1000)
+            for voucher, part in vouchers:
+                for line, (item, invoice) in enumerate(part, start=1):
+                    customer = customers[item.party_id] if item.kind.value == "customer" else None
+                    supplier = suppliers[item.party_id] if customer is None else None
+                    posting = Posting(company=company, voucher=voucher, line=line, date=voucher.date, amount=item.remaining,
+                                      account=receivable if customer else payable, customer=customer, supplier=supplier,
+                                      description=item.invoice_number)
+                    postings.append(posting)
+                    opens.append(OpenItem(company=company, posting=posting, customer=customer, supplier=supplier,
+                                          date=item.invoice_date or voucher.date, due_date=item.due_date or voucher.date,
+                                          amount=item.remaining, remaining=item.remaining, kid=item.kid,
+                                          description=item.invoice_number, invoice=invoice if customer else None,
+                                          supplier_invoice=invoice if supplier else None))
+                total = sum(item.remaining for item, _i in part)
+                postings.append(Posting(company=company, voucher=voucher, line=len(part) + 1, date=voucher.date,
+                                        amount=-total, account=revenue, description="Åpne poster"))
+            Posting.objects.bulk_create(postings, batch_size=5000)
+            OpenItem.objects.bulk_create(opens, batch_size=5000)
+    next_number = len(items) + 1
+    for posting in scenario.postings:
+        voucher = Voucher.objects.create(company=company, series="bank", fiscal_year=2025, number=next_number,
+                                         date=posting.date, description=posting.text or "Bank", posted_by_label="bench")
+        next_number += 1
+        bank = banks[posting.account_id]
+        Posting.objects.bulk_create([
+            Posting(company=company, voucher=voucher, line=1, date=posting.date, amount=posting.amount,
+                    account=bank.gl_account, bank_account_id=bank.pk, description=posting.text, reference=posting.reference),
+            Posting(company=company, voucher=voucher, line=2, date=posting.date, amount=-posting.amount,
+                    account=accounts["6300"], description=posting.text)])
+    lines = scenario.lines
+    for start in range(0, len(lines), 20_000):
+        with transaction.atomic():
+            rows, details = [], []
+            for line in lines[start:start + 20_000]:
+                first = line.details[0] if len(line.details) == 1 else None
+                row = BankLine(company=company, bank_account=banks[line.account_id], status="booked", amount=line.amount,
+                               date=line.booking_date, booking_date=line.booking_date, ref=line.id,
+                               description=" · ".join(line.texts + ((first.texts if first else ())))[:500],
+                               counterparty_name=(first.counterparty_name if first else line.counterparty_name)[:200],
+                               counterparty_account=(first.counterparty_account if first else line.counterparty_account)[:40],
+                               is_batch=len(line.details) > 1, source="camt053", sources="camt053")
+                rows.append(row)
+                for n, d in enumerate(line.details):
+                    kid = next((r for r in d.creditor_refs if r.isdigit()), "")
+                    details.append(BankLineDetail(
+                        line=row, n=n, amount=d.amount, kid=kid[:35], creditor_references=list(d.creditor_refs),
+                        remittance=" ".join(d.texts)[:1000], end_to_end_id=d.end_to_end_id,
+                        payment_information_id=d.payment_info_id, ref=d.account_servicer_ref,
+                        counterparty_name=d.counterparty_name[:200], counterparty_account=d.counterparty_account[:40]))
+            BankLine.objects.bulk_create(rows, batch_size=5000)
+            BankLineDetail.objects.bulk_create(details, batch_size=5000)
+    return company, banks
+
+
+def end_to_end_child(lines: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avstem.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from avstem.banking.models import BankLine
+    from avstem.ledger.models import Settlement, Voucher
+    from avstem.reconciliation import automatic
+    from avstem.reconciliation.models import LineProposal, Trigger
+
+    call_command("migrate", verbosity=0)
+    scenario = scenario_for(lines)
+    started = time.perf_counter()
+    company, banks = _e2e_store(scenario)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    stored = time.perf_counter() - started
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = automatic.run(company, apply_to={b.pk for b in banks.values()}, trigger=Trigger.CLI, job="bench")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    reconciled = BankLine.objects.filter(company=company, reconciliation_status="reconciled").count()
+    counts = result.counts()
+    assert reconciled == counts["matched"], (reconciled, counts)
+    return {"vendor": connection.vendor, "lines": len(scenario.lines), "open_items": len(scenario.open_items),
+            "store": stored, "wall": wall, "cpu": cpu, "counts": counts,
+            "phases": {k: round(v, 2) for k, v in result.seconds.items()},
+            "vouchers": Voucher.objects.filter(company=company, series="bank").count() - len(scenario.postings),
+            "settlements": Settlement.objects.filter(company=company).count(),
+            "proposals": LineProposal.objects.filter(bank_account__company=company).count()}
+
+
+def _e2e_run(database: str, size: int) -> dict:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="avstem-bench-e2e-") as tmp:
+        env = {**os.environ, "AVSTEM_DATA_DIR": tmp, "PYTHONPATH": str(ROOT)}
+        name = None
+        if database == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            import psycopg
+
+            base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+            name = f"avstem_bench_recon_{os.getpid()}_{size}"
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
+        try:
+            proc = subprocess.run([sys.executable, __file__, "--child", "end_to_end", str(size)], capture_output=True,
+                                  text=True, cwd=ROOT, env=env)
+        finally:
+            if name is not None:
+                with psycopg.connect(base, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    sys.stderr.write(proc.stderr[-3000:] if proc.returncode else "")
+    if proc.returncode != 0:
+        raise SystemExit(f"end_to_end on {database} at {size} lines failed (exit {proc.returncode})")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def end_to_end_section(sizes: list[int]) -> bool:
+    print("\n== end to end: avstem.reconciliation.automatic.run (load, match, post, mark reconciled) ==")
+    ok = True
+    databases = [d for d in os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",") if d]
+    for database in databases:
+        print(f"-- {database}")
+        print(f"{'lines':>9s} {'open items':>10s} {'wall s':>8s} {'cpu s':>7s} {'lines/s':>9s} {'x wall':>7s}  "
+              f"load / match / post / store s   matched / proposed / left   (stored in)")
+        previous = None
+        for size in sizes:
+            f = _e2e_run(database, size)
+            ratio = ""
+            if previous and previous["lines"] * 10 == f["lines"]:
+                step = f["wall"] / previous["wall"]
+                ratio = f"{step:.1f}"
+                ok &= step <= TARGET_STEP
+            p, c = f["phases"], f["counts"]
+            print(f"{f['lines']:9d} {f['open_items']:10d} {f['wall']:8.1f} {f['cpu']:7.1f} {f['lines'] / f['wall']:9,.0f} "
+                  f"{ratio:>7s}  {p.get('load', 0):.1f} / {p.get('match', 0):.1f} / {p.get('apply', 0):.1f} / "
+                  f"{p.get('store', 0):.1f}   {c['matched']} / {c['proposed']} / {c['left']}   ({f['store']:.0f} s)",
+                  flush=True)
+            print(f"{'':9s} {f['vouchers']} vouchers posted, {f['settlements']} settlements, {f['proposals']} proposals stored",
+                  flush=True)
+            if f["lines"] >= 1_000_000:
+                met = f["wall"] < E2E_TARGET_SECONDS_1M
+                ok &= met
+                print(f"{'':9s} 1M lines end to end in {f['wall']:.0f} s (target {E2E_TARGET_SECONDS_1M:.0f} s): "
+                      f"{'MET' if met else 'NOT MET'}")
+            previous = f
+    return ok
+
+
+SECTIONS = {"engine": (engine_section, engine_child), "end_to_end": (end_to_end_section, end_to_end_child)}
 
 
 # --- running -------------------------------------------------------------------------------------------------
