@@ -286,8 +286,14 @@ def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[
             pays(item, on, item.remaining, case, one(item), True, text="Innbetaling", cp="",
                  name=" ".join(w for w in item.party_name.upper().split() if w not in ("AS", "ASA", "ANS", "DA", "ENK")))
         elif case == "amount_fuzzy_name":
-            base = item.party_name
-            misspelt = base[:-3] + base[-2] + base[-3] + base[-1] if len(base) > 6 else base + "x"
+            # Two neighbouring letters swapped in the longest word of the name (not in its legal form).
+            words = item.party_name.split()
+            k = max(range(len(words)), key=lambda w: len(words[w]))
+            word = words[k]
+            if len(word) >= 4:
+                mid = len(word) // 2
+                words[k] = word[:mid - 1] + word[mid] + word[mid - 1] + word[mid + 1:]
+            misspelt = " ".join(words)
             pays(item, on, item.remaining, case, one(item), False, text="Innbetaling", cp="", name=misspelt)
 
     # OCR batches: one line per day with every KID payment of the day.
