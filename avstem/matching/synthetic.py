@@ -290,9 +290,8 @@ def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[
             words = item.party_name.split()
             k = max(range(len(words)), key=lambda w: len(words[w]))
             word = words[k]
-            if len(word) >= 4:
-                mid = len(word) // 2
-                words[k] = word[:mid - 1] + word[mid] + word[mid - 1] + word[mid + 1:]
+            mid = next((m for m in range(len(word) // 2, len(word)) if word[m - 1] != word[m]), None)
+            words[k] = word[:mid - 1] + word[mid] + word[mid - 1] + word[mid + 1:] if mid else word + "x"
             misspelt = " ".join(words)
             pays(item, on, item.remaining, case, one(item), False, text="Innbetaling", cp="", name=misspelt)
 
