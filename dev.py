@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return subprocess.call([str(BIN / "avstem"), "demo", *rest])
     if command == "test":
-        if any(not arg.startswith("-") for arg in rest):
+        if any(Path(arg.split("::")[0]).exists() for arg in rest if not arg.startswith("-")):
             return subprocess.call([str(PYTHON), "-m", "pytest", *rest])  # the paths asked for
         # Browser tests (live server, transactional database) run in a process of their own, so
         # no state left by the other tests can reach them. Both runs must pass.
