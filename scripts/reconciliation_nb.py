@@ -381,7 +381,7 @@ NB: dict[str, str | list[str]] = {
     "%(n)s pending": ["%(n)s reservert", "%(n)s reservert"],
     "With a proposal": "Med forslag",
     "%(n)s not matched yet": ["%(n)s ikke matchet ennå", "%(n)s ikke matchet ennå"],
-    "every line matched": "alle linjer er matchet",
+    "every line matched": "alle linjer er gjennomgått",
     "Ledger postings not in the bank": "Posteringer som ikke er i banken",
     "on account": "på konto",
     "Automatic reconciliation": "Automatisk avstemming",

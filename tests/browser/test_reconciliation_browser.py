@@ -77,6 +77,23 @@ def _login(page):
     page.get_by_role("button", name="Logg inn").click()
 
 
+def _selected(page, bank: str, ledger: str) -> None:
+    """Wait until the selection bar (swapped in by htmx) shows these sums and a zero difference."""
+    page.wait_for_function(
+        "([bank, ledger]) => { const t = document.querySelector('#selection').textContent.replace(/\\s+/g, ' ');"
+        " return t.includes('Bank: ' + bank) && t.includes('Regnskap: ' + ledger); }", arg=[bank, ledger])
+
+
+def _done(page, action, count: int) -> None:
+    """Run `action` (a click or a key) and wait for the page it leads to, with the n-th reconciliation."""
+    from avstem.reconciliation.models import Reconciliation
+
+    with page.expect_navigation():
+        action()
+    page.wait_for_selector("#bank-side")
+    assert Reconciliation.objects.filter(undone_at__isnull=True).exclude(method="reversal").count() == count
+
+
 def _text(locator) -> str:
     return locator.inner_text().replace("\u00a0", " ")
 
@@ -104,10 +121,11 @@ def test_reconcile_by_hand_post_a_fee_accept_a_proposal_and_undo(page):
     for row in ledger.locator("tbody tr").all():
         row.locator("input.pick").check()
         page.wait_for_timeout(150)
+    _selected(page, "1 · 1 750,00", "2 · 1 750,00")
     page.wait_for_function("document.querySelector('#difference').textContent.trim() === '0,00'")
     screenshot(page, "reconciliation-many-to-one")
-    page.get_by_role("button", name="Avstem", exact=True).click()
-    page.wait_for_selector("text=Avstemte 1 banklinje(r)")
+    _done(page, lambda: page.get_by_role("button", name="Avstem", exact=True).click(), 1)
+    assert "Avstemte 1 banklinje(r)" in _text(page.locator(".messages"))
     assert not OpenItem.objects.filter(company=alfa.company, customer__name="Kafé Solsiden AS", remaining__gt=0).exists()
 
     # Post and reconcile a fee line, prefilled by nothing: choose 7770.
@@ -115,8 +133,7 @@ def test_reconcile_by_hand_post_a_fee_accept_a_proposal_and_undo(page):
     panel = page.locator("#post-panel")
     panel.get_by_label("Konto").select_option("7770")
     screenshot(page, "reconciliation-post-fee")
-    panel.get_by_role("button", name="Bokfør og avstem").click()
-    page.wait_for_selector("text=Avstemte 1 banklinje(r)")
+    _done(page, lambda: panel.get_by_role("button", name="Bokfør og avstem").click(), 2)
     assert Reconciliation.objects.filter(method="posted", learn_account="7770").exists()
 
     # Accept the proposal for Grünerløkka's payment (amount and a fuzzy name).
@@ -124,24 +141,23 @@ def test_reconcile_by_hand_post_a_fee_accept_a_proposal_and_undo(page):
     proposal = _text(row.locator(".proposal"))
     assert "Beløp og betaler" in proposal and "Grünerløkka Kaffebar AS" in proposal
     screenshot(page, "reconciliation-proposal")
-    row.get_by_role("button", name="Godta").click()
-    page.wait_for_selector("text=Avstemte 1 banklinje(r)")
+    _done(page, lambda: row.get_by_role("button", name="Godta").click(), 3)
     assert Reconciliation.objects.filter(method="proposal").count() == 1
 
     # The cash deposit against the posting already in the ledger, by hand.
     page.locator("#bank-side tr", has_text="Innskudd kontanter").locator("input.pick").check()
     page.locator("#ledger-side tr", has_text="Kontantsalg").locator("input.pick").check()
-    page.wait_for_function("document.querySelector('#difference').textContent.trim() === '0,00'")
-    page.keyboard.press("Alt+r")
-    page.wait_for_selector("text=Avstemte 1 banklinje(r)")
+    _selected(page, "1 · 640,00", "1 · 640,00")
+    _done(page, lambda: page.keyboard.press("Alt+r"), 4)
     screenshot(page, "reconciliation-after")
 
     # Undo the first reconciliation from the Reconciled tab.
     page.locator("#bank-side").get_by_text("Avstemt", exact=True).click()
     page.wait_for_selector("#bank-side .rec-info")
     screenshot(page, "reconciliation-reconciled-tab")
-    page.locator("#bank-side tr", has_text="Innbetaling faktura 1 og 2").get_by_role("button", name="Angre").click()
-    page.wait_for_selector("text=Avstemmingen ble angret")
+    _done(page, lambda: page.locator("#bank-side tr", has_text="Innbetaling faktura 1 og 2").get_by_role(
+        "button", name="Angre").click(), 3)
+    assert "Avstemmingen ble angret" in _text(page.locator(".messages"))
     assert OpenItem.objects.filter(company=alfa.company, customer__name="Kafé Solsiden AS", remaining__gt=0).count() == 2
     assert "Innbetaling faktura 1 og 2" in _text(page.locator("#bank-side"))
 
