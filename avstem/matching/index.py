@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain, filterfalse
+from operator import methodcaller
 
 from avstem.matching.model import ItemKind, LedgerPosting, OpenItem, OwnAccount, SentPayment
 from avstem.matching.normalise import account_key, compact_ref, invoice_key, normalise_name
@@ -30,6 +32,35 @@ def _party_order(party: PartyKey) -> tuple[int, str]:
   # a name token shared by more parties than this is no use as a block
 
 
+def _first_index(keys: list[str], values: list, ids: list[str]) -> tuple[dict, dict[str, list[str]]]:
+    """key -> the value of the first item with that key (a dictionary made in C: inserted
+    backwards, so the first wins); and key -> ids of every item, for keys on more than one."""
+    index = dict(zip(reversed(keys), reversed(values)))
+    index.pop("", None)
+    more: dict[str, list[str]] = {}
+    if len(index) != len(keys) - keys.count(""):
+        seen: set[str] = set()
+        twice = {k for k in keys if k and (k in seen or seen.add(k))}  # type: ignore[func-returns-value]
+        for k, iid in zip(keys, ids):
+            if k in twice:
+                more.setdefault(k, []).append(iid)
+    return index, more
+
+
+def _rekey(index: dict, more: dict[str, list[str]], keys: list[str], normal: Callable[[str], str],
+           id_of: Callable[[object], str]) -> None:
+    """Move `keys` of `index` (and `more`) to their lookup form, merging keys that then meet."""
+    for key in keys:
+        value, new = index.pop(key), normal(key)
+        moved = more.pop(key, [id_of(value)])
+        if new in index:
+            more[new] = sorted(set(more.get(new, [id_of(index[new])]) + moved))
+        else:
+            index[new] = value
+            if len(moved) > 1:
+                more[new] = moved
+
+
 class CandidateIndex:
     def __init__(self, open_items: Iterable[OpenItem] = (), postings: Iterable[LedgerPosting] = (),
                  sent_payments: Iterable[SentPayment] = (), own_accounts: Iterable[OwnAccount] = ()) -> None:
@@ -40,36 +71,15 @@ class CandidateIndex:
             seen: set[str] = set()
             twice = next(i.id for i in open_items if i.id in seen or seen.add(i.id))  # type: ignore[func-returns-value]
             raise ValueError(f"open item {twice!r} is given twice")
-        kids = list(map(_KID, open_items))
-        kid: dict[str, OpenItem] = dict(zip(kids, open_items))  # the item itself: the hot path needs no second lookup
-        kid.pop("", None)
-        kid_more: dict[str, list[str]] = {}  # ids, when a KID is on more than one item
-        if len(kid) != len(kids) - kids.count(""):
-            kid, kid_more = {}, {}
-            for item, k in zip(open_items, kids):
-                if k and kid.setdefault(k, item) is not item:
-                    kid_more.setdefault(k, [kid[k].id]).append(item.id)
-        if not all(map(str.isdigit, kid)):  # "-" ends some MOD11 KIDs; whitespace is compacted
-            for k in [k for k in kid if not k.isdigit() and compact_ref(k) != k]:
-                item, k = kid.pop(k), compact_ref(k)
-                if kid.setdefault(k, item) is not item:
-                    kid_more.setdefault(k, [kid[k].id]).append(item.id)
-        numbers = list(map(_NUMBER, open_items))
-        invoice: dict[str, str] = dict(zip(numbers, items))  # invoice number -> item id
-        invoice.pop("", None)
-        invoice_more: dict[str, list[str]] = {}
-        if len(invoice) != len(numbers) - numbers.count(""):  # a number on two items: one by one
-            invoice = {}
-            for n, iid in zip(numbers, items):
-                if n:
-                    n = invoice_key(n)
-                    if invoice.setdefault(n, iid) is not iid:
-                        invoice_more.setdefault(n, [invoice[n]]).append(iid)
-        else:
-            for n in [n for n in invoice if not n.isdigit() or n[0] == "0"]:  # "A-77", "0042": the lookup form
-                iid, n = invoice.pop(n), invoice_key(n)
-                if invoice.setdefault(n, iid) is not iid:
-                    invoice_more.setdefault(n, [invoice[n]]).append(iid)
+        ids = list(items)
+        # KID -> the item itself (the hot path needs no second lookup); invoice number -> item id.
+        kid, kid_more = _first_index(list(map(_KID, open_items)), open_items, ids)
+        odd = [k for k in filterfalse(str.isdigit, kid) if compact_ref(k) != k]  # printed with spaces
+        _rekey(kid, kid_more, odd, compact_ref, lambda item: item.id)
+        invoice, invoice_more = _first_index(list(map(_NUMBER, open_items)), ids, ids)
+        odd = [n for n in chain(filterfalse(str.isdigit, invoice), filter(methodcaller("startswith", "0"), invoice))
+               if invoice_key(n) != n]  # "a-77 ", "0042": the lookup form
+        _rekey(invoice, invoice_more, odd, invoice_key, lambda iid: iid)
         party_items: dict[PartyKey, list[str]] = {}
         for item in open_items:
             iid = item.id
