@@ -80,15 +80,20 @@ class CandidateIndex:
         odd = [n for n in chain(filterfalse(str.isdigit, invoice), filter(methodcaller("startswith", "0"), invoice))
                if invoice_key(n) != n]  # "a-77 ", "0042": the lookup form
         _rekey(invoice, invoice_more, odd, invoice_key, lambda iid: iid)
-        party_items: dict[PartyKey, list[str]] = {}
+        # Items by party. Grouped by party id per kind first: hashing a (kind, id) key per item would
+        # call the enum's Python-level __hash__ a million times.
+        customers: dict[str, list[str]] = {}
+        suppliers: dict[str, list[str]] = {}
+        customer = ItemKind.CUSTOMER
         for item in open_items:
-            iid = item.id
-            party = (item.kind, item.party_id)
-            bucket = party_items.get(party)
+            group = customers if item.kind is customer else suppliers
+            bucket = group.get(item.party_id)
             if bucket is None:
-                party_items[party] = [iid]
+                group[item.party_id] = [item.id]
             else:
-                bucket.append(iid)
+                bucket.append(item.id)
+        party_items: dict[PartyKey, list[str]] = {(ItemKind.CUSTOMER, p): ids for p, ids in customers.items()}
+        party_items.update(((ItemKind.SUPPLIER, p), ids) for p, ids in suppliers.items())
         self.items = items
         self.kid, self.kid_more = kid, kid_more
         self.invoice, self.invoice_more = invoice, invoice_more
