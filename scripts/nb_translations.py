@@ -418,4 +418,12 @@ NB = {
     "Statements arrive, but automatic reconciliation is off for this account. Switch it on under Settings > Automation.":
         "Kontoutskriftene kommer inn, men automatisk bankavstemming er slått av for denne kontoen. Slå den på under Innstillinger > Automatisering.",
     "Settings > Automation": "Innstillinger > Automatisering",
+    "Newest": "Nyeste", "Oldest": "Eldste",
+    "Page %(n)s of %(total)s (lines %(first)s–%(last)s of %(lines)s)":
+        "Side %(n)s av %(total)s (poster %(first)s–%(last)s av %(lines)s)",
+    "The bank no longer reports this pending transaction (checked %(date)s).":
+        "Banken rapporterer ikke lenger denne reserverte transaksjonen (sjekket %(date)s).",
+    "%(account)s: the bank no longer reports the pending line of %(date)s (%(amount)s), but it is reconciled, so it was kept. Undo the reconciliation and remove it.":
+        "%(account)s: banken rapporterer ikke lenger den reserverte posten fra %(date)s (%(amount)s), men den er avstemt og ble derfor beholdt. Angre avstemmingen og fjern den.",
+    "The bank reports the transaction again.": "Banken rapporterer transaksjonen igjen.",
 }

@@ -57,6 +57,46 @@ def test_statements_list_and_remove_with_reason(owner_client, company, account, 
     assert "Registrert to ganger" in owner_client.get(url("statements", company, account.pk) + "?removed=1").content.decode()
 
 
+def test_statements_are_paged_so_every_line_can_be_reached(owner_client, company, account):
+    import re
+
+    from avstem.banking.views.bank import STATEMENT_PAGE_SIZE
+
+    size = STATEMENT_PAGE_SIZE
+    first = DAY - datetime.timedelta(days=400)
+    BankLine.objects.bulk_create([  # one a day, oldest first: line n is dated first + n days
+        BankLine(company=company, bank_account=account, amount=100 + n, date=first + datetime.timedelta(days=n),
+                 description=f"Linje-{n:04d}", source="manual", sources="manual")
+        for n in range(2 * size + 5)])
+    removed = BankLine.objects.get(description="Linje-0000")
+    lines.remove_line(None, removed, "feil")
+    base = url("statements", company, account.pk)
+
+    def texts(html):
+        return re.findall(r"Linje-(\d{4})", html)
+
+    page1 = owner_client.get(base).content.decode()
+    assert texts(page1) == [f"{n:04d}" for n in range(2 * size + 4, size + 4, -1)]  # the newest page first
+    assert "Side 1 av 3" in page1 and f"?page=2" in page1 and "?page=3" in page1 and "?page=0" not in page1
+    page2 = owner_client.get(base + "?page=2").content.decode()
+    assert texts(page2) == [f"{n:04d}" for n in range(size + 4, 4, -1)]
+    assert "Side 2 av 3" in page2 and "?page=1" in page2 and "?page=3" in page2
+    page3 = owner_client.get(base + "?page=3").content.decode()
+    assert texts(page3) == ["0004", "0003", "0002", "0001"]  # the removed line stays hidden
+    # every live line is on exactly one page
+    assert sorted(texts(page1) + texts(page2) + texts(page3)) == [f"{n:04d}" for n in range(1, 2 * size + 5)]
+    # out of range or not a number: the nearest real page, never an error
+    assert texts(owner_client.get(base + "?page=99").content.decode()) == texts(page3)
+    assert texts(owner_client.get(base + "?page=x").content.decode()) == texts(page1)
+    # the filter stays in the page links, and the removed line is reachable on its last page
+    with_removed = owner_client.get(base + "?removed=1&page=3").content.decode()
+    assert texts(with_removed)[-1] == "0000" and "feil" in with_removed
+    assert "?removed=1&amp;page=2" in with_removed and 'href="?page=' not in with_removed
+    # one page only: no pager
+    BankLine.objects.filter(bank_account=account, date__gt=first + datetime.timedelta(days=10)).delete()
+    assert 'data-testid="statement-pages"' not in owner_client.get(base).content.decode()
+
+
 def test_a_reconciled_line_must_be_unreconciled_first(tenant_a, account):
     line = lines.create_manual_line(tenant_a.owner, account, date=DAY, amount=100, text="x")
     lines.mark_reconciled(line, job="test")

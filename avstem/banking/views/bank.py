@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -83,14 +84,20 @@ def receipts(request, company_id):
 # --- statements (R5.4) --------------------------------------------------------------------------------
 
 
+STATEMENT_PAGE_SIZE = 100
+
+
 @company_view()
 def statements(request, company_id, bank_account_id):
+    """Every line of the account, newest first, a page at a time (the filter stays in the links)."""
     account = _account(request, bank_account_id)
     show_removed = request.GET.get("removed") == "1"
     rows = lines.lines(account, include_removed=show_removed).select_related("import_batch", "created_by")
-    rows = rows.order_by("-date", "-id").prefetch_related("details")[:500]
+    rows = rows.order_by("-date", "-id").prefetch_related("details")
+    page = Paginator(rows, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "banking/statements.html", {
-        "company": request.company, "account": account, "rows": rows, "show_removed": show_removed,
+        "company": request.company, "account": account, "rows": page.object_list, "page": page,
+        "query": "removed=1" if show_removed else "", "show_removed": show_removed,
         "status": agreements.account_status(account), "can_change": _can_change(request),
         "balances": lines.balances(account, timezone.localdate() - datetime.timedelta(days=45),
                                    timezone.localdate()).order_by("-date")[:20],
