@@ -309,6 +309,23 @@ def book_pending(conn: sqlite3.Connection, day: dt.date) -> int:
     return cur.rowcount
 
 
+def cancel_pending(conn: sqlite3.Connection, entry_id: str) -> dict:
+    """A pending entry the bank drops (a card hold released, a transfer stopped): it disappears
+    from every later answer and file. Booked entries are never removed; an entry made by a
+    payment follows that payment instead."""
+    row = conn.execute("SELECT * FROM entries WHERE id = ?", (str(entry_id),)).fetchone()
+    if row is None:
+        raise NotFound(f"no transaction {entry_id}")
+    if row["status"] != "PDNG":
+        raise Conflict(f"transaction {entry_id} is booked; only pending transactions can be cancelled")
+    if row["payment_id"]:
+        raise Conflict(f"transaction {entry_id} belongs to payment {row['payment_id']}; it cannot be cancelled alone")
+    result = entry_json(row, details_of(conn, [row["id"]])[row["id"]])
+    conn.execute("DELETE FROM details WHERE entry_id = ?", (row["id"],))
+    conn.execute("DELETE FROM entries WHERE id = ?", (row["id"],))
+    return {**result, "status": "cancelled"}
+
+
 def booked_balance(conn: sqlite3.Connection, account: sqlite3.Row, before: dt.date | None = None,
                    through: dt.date | None = None) -> int:
     """The booked balance from all entries booked before `before` (or through `through`)."""

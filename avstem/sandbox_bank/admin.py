@@ -69,7 +69,8 @@ def register(app: SandboxBank) -> None:
                 _create_account(conn, {**spec, "org_number": customer["org_number"]})
             if data.get("file_exchange"):
                 mailbox.order_agreement(conn, app.store.data_dir, customer["org_number"])
-            return json_response(acc.customer(conn, customer["org_number"]), 201)
+            result = acc.customer(conn, customer["org_number"])
+        return json_response(result, 201)
 
     @route("GET", "/sandbox/customers", "Every customer with persons and accounts", tag, auth="admin",
            responses=_ok("customers"))
@@ -115,6 +116,15 @@ def register(app: SandboxBank) -> None:
             entries = [_new_entry(conn, spec, today, f"transactions[{n}]") for n, spec in enumerate(specs)]
             ids = acc.add_entries(conn, entries)
         return json_response({"ids": ids}, 201)
+
+    @route("POST", "/sandbox/transactions/{entry_id}/cancel", "Cancel a pending transaction (the bank drops it)",
+           tag, auth="admin",
+           responses={**_ok("the cancelled transaction"),
+                      "404": {"description": "no such transaction", "content": ERROR},
+                      "409": {"description": "the transaction is booked, or belongs to a payment", "content": ERROR}})
+    def cancel_transaction(request: Request) -> Response:
+        with app.store.write() as conn:
+            return json_response(acc.cancel_pending(conn, request.params["entry_id"]))
 
     @route("GET", "/sandbox/faults", "The fault switch", tag, auth="admin", responses=_ok("the fault switch"))
     def get_faults(request: Request) -> Response:
@@ -199,21 +209,37 @@ def register(app: SandboxBank) -> None:
 
     @route("POST", "/sandbox/agreements", "Order a file-exchange agreement", tag, auth="admin",
            body=_body("{org_number, accounts?: [id or number] (default all), confirm_after_days?: 0-30 business "
-                      "days (default 0: active at once)}"), responses=_ok("the agreement (pending until active_from)",
-                                                                          "201"))
+                      "days (default 0: active at once), statements_from?: YYYY-MM-DD (the customer's activation "
+                      "date, default the bank day; once active, the files of every business day from it are "
+                      "delivered, those of the waiting period at once)}"),
+           responses=_ok("the agreement (pending until active_from)", "201"))
     def order_agreement(request: Request) -> Response:
         data = request.json()
-        _only(data, {"org_number", "accounts", "confirm_after_days"})
+        _only(data, {"org_number", "accounts", "confirm_after_days", "statements_from"})
+        work = mailbox.FileWork()
         with app.store.write() as conn:
-            return json_response(mailbox.order_agreement(
+            agreement = mailbox.order_agreement(
                 conn, app.store.data_dir, str(data.get("org_number", "")), accounts=data.get("accounts"),
-                confirm_after_days=data.get("confirm_after_days", 0)), 201)
+                confirm_after_days=data.get("confirm_after_days", 0), statements_from=data.get("statements_from"))
+            bankday.write_due_files(conn, app.store.data_dir, bank_day(conn), work)  # active at once: days owed
+            agreement = mailbox.agreement_json(conn.execute("SELECT * FROM agreements WHERE id = ?",
+                                                            (agreement["id"],)).fetchone(), bank_day(conn))
+        work.apply()
+        return json_response(agreement, 201)
 
-    @route("POST", "/sandbox/agreements/{agreement_id}/deactivate", "End a file-exchange agreement", tag,
-           auth="admin", responses=_ok("the agreement"))
+    @route("POST", "/sandbox/agreements/{agreement_id}/deactivate",
+           "End a file-exchange agreement, or take some accounts off it", tag, auth="admin",
+           body=_body("{} to end it; {\"accounts\": [id or number]} to stop files for those accounts only (an "
+                      "agreement left without accounts ends)", {"type": "object", "properties": {
+                          "accounts": {"type": "array", "items": {"type": "string"}, "minItems": 1}}},
+                      required=False),
+           responses=_ok("the agreement"))
     def deactivate_agreement(request: Request) -> Response:
+        data = request.json(required=False)
+        _only(data, {"accounts"})
         with app.store.write() as conn:
-            return json_response(mailbox.deactivate_agreement(conn, request.params["agreement_id"]))
+            return json_response(mailbox.deactivate_agreement(conn, request.params["agreement_id"],
+                                                              accounts=data.get("accounts")))
 
     @route("POST", "/sandbox/generate", "Generate a scenario's traffic into the bank", tag, auth="admin",
            body=_body("{scenario: <scenario JSON>, seed, days, start?: date}"),

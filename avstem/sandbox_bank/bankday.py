@@ -2,9 +2,11 @@
 operator (POST /sandbox/advance-day), so "the next morning" can be simulated.
 
 Closing a day, in order: read the mailboxes' inbound files; execute the payments due (booked on
-that day, with their second pain.002); book pending entries due; then write the day's files
-(camt.053 per account, camt.054, Nets OCR) to the outbound mailbox of customers with an active
-file agreement. The whole advance is one database transaction; files are written after commit.
+that day, with their second pain.002); book pending entries due; then write the files due as the
+next day opens (camt.053 per account, camt.054, Nets OCR) to the outbound mailbox of customers
+with an active file agreement: the closed day's, and for an agreement that has just become active
+those of every business day from its activation date (`statements_from`) on, once. The whole
+advance is one database transaction; files are written after commit.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def advance(store: Store, *, days: object = None, to: object = None, now: dt.dat
             for payment_id in done:
                 mailbox.write_reports(conn, store.data_dir, payment_id, work)
             booked += book_pending(conn, day)
-            write_day_files(conn, store.data_dir, day, next_business_day(day), work)
+            write_due_files(conn, store.data_dir, next_business_day(day), work)
             closed.append(day)
             day = next_business_day(day)
         set_meta(conn, "bank_day", target.isoformat())
@@ -75,22 +77,30 @@ def process_mailboxes(store: Store) -> dict:
     return {"bank_day": today, "mailbox_files_read": received, "files_written": work.names}
 
 
-def write_day_files(conn: sqlite3.Connection, data_dir: Path, day: dt.date, today: dt.date,
-                    work: mailbox.FileWork) -> None:
-    """The closed day's documents for every customer with an active file agreement."""
-    for org_number, accounts in mailbox.covered_accounts(conn, day).items():
-        outbound = mailbox.mailbox_dir(data_dir, org_number) / "outbound"
-        for account in accounts:
-            document = statements.statement_document(conn, account, day, today)
-            work.write(outbound / f"camt053_{account['number']}_{day:%Y%m%d}.xml", statements.to_bytes(document))
-            try:
-                notification = statements.notification_document(conn, [account], day, today)
-            except NotAvailable:
-                pass
-            else:
-                work.write(outbound / f"camt054_{account['number']}_{day:%Y%m%d}.xml", statements.to_bytes(notification))
+def write_due_files(conn: sqlite3.Connection, data_dir: Path, opened: dt.date, work: mailbox.FileWork) -> None:
+    """The files due as the bank day `opened` opens (mailbox.due_deliveries): each closed day's
+    documents exactly as they would have been written the evening that day closed."""
+    for day, customers in mailbox.due_deliveries(conn, opened).items():
+        for org_number, accounts in customers.items():
+            write_day_files(conn, data_dir, day, org_number, accounts, work)
+
+
+def write_day_files(conn: sqlite3.Connection, data_dir: Path, day: dt.date, org_number: str,
+                    accounts: list[sqlite3.Row], work: mailbox.FileWork) -> None:
+    """One customer's documents of one closed day: camt.053 and camt.054 per account, Nets OCR."""
+    today = next_business_day(day)
+    outbound = mailbox.mailbox_dir(data_dir, org_number) / "outbound"
+    for account in accounts:
+        document = statements.statement_document(conn, account, day, today)
+        work.write(outbound / f"camt053_{account['number']}_{day:%Y%m%d}.xml", statements.to_bytes(document))
         try:
-            ocr = statements.ocr_file(conn, accounts, day)
+            notification = statements.notification_document(conn, [account], day, today)
         except NotAvailable:
-            continue
-        work.write(outbound / f"ocr_{org_number}_{day:%Y%m%d}.txt", ocr.encode("latin-1"))
+            pass
+        else:
+            work.write(outbound / f"camt054_{account['number']}_{day:%Y%m%d}.xml", statements.to_bytes(notification))
+    try:
+        ocr = statements.ocr_file(conn, accounts, day)
+    except NotAvailable:
+        return
+    work.write(outbound / f"ocr_{org_number}_{day:%Y%m%d}.txt", ocr.encode("latin-1"))

@@ -145,11 +145,22 @@ class SandboxBankClient:
     def expire_consents(self, org_number: str | None = None) -> int:
         return self.admin("POST", "/sandbox/consents/expire", {"org_number": org_number} if org_number else {})["expired"]
 
-    def order_agreement(self, org_number: str, accounts: list[str] | None = None, confirm_after_days: int = 0) -> dict:
+    def order_agreement(self, org_number: str, accounts: list[str] | None = None, confirm_after_days: int = 0,
+                        statements_from: str | None = None) -> dict:
         body: dict = {"org_number": org_number, "confirm_after_days": confirm_after_days}
         if accounts is not None:
             body["accounts"] = accounts
+        if statements_from is not None:
+            body["statements_from"] = statements_from
         return self.admin("POST", "/sandbox/agreements", body)
+
+    def deactivate_agreement(self, agreement_id: str, accounts: list[str] | None = None) -> dict:
+        body = {} if accounts is None else {"accounts": accounts}
+        return self.admin("POST", f"/sandbox/agreements/{urllib.parse.quote(agreement_id, safe='')}/deactivate", body)
+
+    def cancel_transaction(self, entry_id: str) -> dict:
+        """The bank drops a pending transaction."""
+        return self.admin("POST", f"/sandbox/transactions/{urllib.parse.quote(entry_id, safe='')}/cancel")
 
     def process_mailboxes(self) -> dict:
         return self.admin("POST", "/sandbox/process-mailboxes")

@@ -77,9 +77,13 @@ CREATE TABLE IF NOT EXISTS status_reports (
     payment_id TEXT NOT NULL, seq INTEGER NOT NULL, created_at TEXT NOT NULL, status TEXT,
     document BLOB NOT NULL, PRIMARY KEY (payment_id, seq));
 
+-- A file-exchange agreement. statements_from: the first day whose files are delivered (the
+-- customer's activation date, by default the ordering day); delivered_through: the last closed
+-- day whose files were written; ended_accounts: {account id: day} for accounts taken off it.
 CREATE TABLE IF NOT EXISTS agreements (
     id TEXT PRIMARY KEY, org_number TEXT NOT NULL REFERENCES customers, kind TEXT NOT NULL,
-    ordered_day TEXT NOT NULL, active_from TEXT NOT NULL, deactivated_on TEXT, accounts TEXT);
+    ordered_day TEXT NOT NULL, active_from TEXT NOT NULL, deactivated_on TEXT, accounts TEXT,
+    statements_from TEXT, delivered_through TEXT, ended_accounts TEXT);
 
 CREATE TABLE IF NOT EXISTS clients (
     client_id TEXT PRIMARY KEY, name TEXT NOT NULL, redirect_uris TEXT NOT NULL,
@@ -137,6 +141,7 @@ class Store:
                 if get_meta(conn, "bank_day") is None:
                     day = business_day_on_or_after(start_day or dt.date.today())
                     set_meta(conn, "bank_day", day.isoformat())
+                _upgrade(conn)
         finally:
             conn.close()
 
@@ -159,6 +164,21 @@ class Store:
                 yield conn
         finally:
             conn.close()
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Columns added after a data directory was made. Agreements already active were served day by
+    day until now, so their files count as delivered through the last closed day."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(agreements)")}
+    added = [name for name in ("statements_from", "delivered_through", "ended_accounts") if name not in have]
+    for name in added:
+        conn.execute(f"ALTER TABLE agreements ADD COLUMN {name} TEXT")
+    if "delivered_through" in added:
+        from avstem.norway.calendar import previous_business_day
+
+        today = bank_day(conn)
+        conn.execute("UPDATE agreements SET delivered_through = ? WHERE active_from <= ?",
+                     (previous_business_day(today).isoformat(), today.isoformat()))
 
 
 @contextmanager
