@@ -15,7 +15,8 @@ before (mapping.py explains `ref` and `fp_key`):
    to 14 days before), when the bank gave the pending entry another reference.
 
 A pending line that books is upgraded in place; a booked line is never turned back to pending.
-Removed (soft-deleted) lines still count as known, so a re-import does not bring them back.
+Removed (soft-deleted) lines still count as known, so a re-import does not bring them back; only a
+pending line the bank had dropped (`dropped_by_bank`) comes back when the bank reports it again.
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ from avstem.norway.accounts import format_account_number
 
 from . import mapping
 from .mapping import BOOKED, PENDING, LineData, StatementData
-from .models import BankAccount, BankLine, BankLineDetail, DailyBalance, ImportBatch, LineStatus, Source
+from .models import (
+    BankAccount,
+    BankLine,
+    BankLineDetail,
+    DailyBalance,
+    ImportBatch,
+    LineStatus,
+    ReconciliationStatus,
+    Source,
+)
 
 PENDING_LOOKBACK = datetime.timedelta(days=14)
 DESCRIPTIVE = ("entry_ref", "bank_code", "description", "counterparty_name", "counterparty_account")
@@ -275,6 +285,12 @@ class _Store:
         changed: set[str] = set()
         if existing.pk is not None:
             self.claimed.add(existing.pk)
+        if existing.dropped_by_bank and existing.deleted_at is not None:  # the bank reports it again
+            existing.deleted_at, existing.deleted_by, existing.delete_reason = None, None, ""
+            existing.dropped_by_bank = False
+            changed |= {"deleted_at", "deleted_by", "delete_reason", "dropped_by_bank"}
+            audit.record(action="bank_line.restore", job="bank-import", company=self.account.company,
+                         obj=existing, summary=_("The bank reports the transaction again."))
         if existing.status == LineStatus.PENDING and line.status == BOOKED:
             existing.status = LineStatus.BOOKED
             existing.date, existing.booking_date = line.date, line.booking_date
@@ -367,6 +383,45 @@ def store(account: BankAccount, data: StatementData, *, source: str, batch: Impo
     balances = [b for b in data.balances if not_before is None or b.date >= not_before]
     work.outcome.balances += store_balances(account, balances, source, work.outcome.warnings)
     return work.outcome
+
+
+def open_pending(account: BankAccount):
+    """The account's pending lines still shown (not removed)."""
+    return BankLine.objects.filter(bank_account=account, status=LineStatus.PENDING, deleted_at__isnull=True)
+
+
+def drop_unreported_pending(account: BankAccount, first: datetime.date, last: datetime.date, reported: set[str],
+                            *, batch: ImportBatch | None = None, job: str = "") -> list[str]:
+    """Pending lines dated `first`..`last` whose reference is not in `reported`, the references of
+    a delivery known to hold *every* transaction of the account in that range, pending or booked:
+    the bank dropped them (a card hold released, a transfer stopped). Each is removed (soft delete,
+    `dropped_by_bank`, audited) so it leaves the pending list; it comes back if the bank reports it
+    again. Booked lines are never touched; a line without a reference cannot be told apart and is
+    left alone, as is a reconciled one (with a warning). Runs inside the caller's transaction,
+    after the delivery was stored. Returns the warnings."""
+    from .lines import LINE_FIELDS
+
+    warnings: list[str] = []
+    now = timezone.now()
+    reason = _("The bank no longer reports this pending transaction (checked %(date)s).") % {
+        "date": last.strftime("%d.%m.%Y")}
+    candidates = (open_pending(account).filter(date__range=(first, last), ref__isnull=False)
+                  .select_for_update().order_by("date", "id"))
+    for line in candidates:
+        if line.ref in reported:
+            continue
+        if line.reconciliation_status == ReconciliationStatus.RECONCILED:
+            warnings.append(_("%(account)s: the bank no longer reports the pending line of %(date)s (%(amount)s), "
+                              "but it is reconciled, so it was kept. Undo the reconciliation and remove it.")
+                            % {"account": account.nickname, "date": line.date.strftime("%d.%m.%Y"),
+                               "amount": format_amount(line.amount)})
+            continue
+        before = audit.snapshot(line, LINE_FIELDS)
+        line.deleted_at, line.deleted_by, line.delete_reason, line.dropped_by_bank = now, None, reason[:300], True
+        line.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "dropped_by_bank", "updated_at"])
+        audit.record(action="bank_line.dropped", job=job or "bank-import", company=account.company, obj=line,
+                     changes=audit.diff(before, audit.snapshot(line, LINE_FIELDS)), summary=reason[:300])
+    return warnings
 
 
 def store_balances(account: BankAccount, balances: list[mapping.BalanceData], source: str,

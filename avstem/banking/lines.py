@@ -132,8 +132,8 @@ def restore_line(actor, line: BankLine) -> BankLine:
     if line.deleted_at is None:
         return line
     before = audit.snapshot(line, LINE_FIELDS)
-    line.deleted_at, line.deleted_by, line.delete_reason = None, None, ""
-    line.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+    line.deleted_at, line.deleted_by, line.delete_reason, line.dropped_by_bank = None, None, "", False
+    line.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "dropped_by_bank", "updated_at"])
     audit.record(action="bank_line.restore", actor=actor, company=line.bank_account.company, obj=line,
                  changes=audit.diff(before, audit.snapshot(line, LINE_FIELDS)))
     return line

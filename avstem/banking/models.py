@@ -228,7 +228,8 @@ class BankLine(models.Model):
     id), unique per account; lines from sources without one (CSV, OCR) carry `fp_key`, a
     fingerprint of date, amount and occurrence, unique per account. A line can carry both once a
     referenced delivery and an unreferenced one were recognised as the same transaction.
-    Removal is a soft delete: the line stays (so a re-import does not bring it back).
+    Removal is a soft delete: the line stays (so a re-import does not bring it back). A pending
+    line the bank dropped is soft-deleted by the sync with `dropped_by_bank` set.
     """
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
@@ -261,6 +262,9 @@ class BankLine(models.Model):
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     delete_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A pending line the bank stopped reporting (sync.py): removed by the sync, not by a user, so
+    # it comes back if the bank reports the transaction again.
+    dropped_by_bank = models.BooleanField(default=False)
     reconciliation_status = models.CharField(max_length=20, choices=ReconciliationStatus.choices,
                                              default=ReconciliationStatus.UNRECONCILED)
 

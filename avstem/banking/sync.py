@@ -6,7 +6,9 @@ few days as well (deduplicated) in case the bank booked on them late. Closed bus
 imported DAYS_PER_COMMIT at a time, each step one transaction together with its balances and the
 account's `synced_through`, so a crash or a killed worker loses at most the step in progress, and
 the next run starts where the last completed one ended. Today's (interim) lines and pending ones follow
-in a last transaction that does not move `synced_through`.
+in a last transaction that does not move `synced_through`. The range read reaches back to the
+oldest pending line still open; a pending line in it that the bank no longer reports at all was
+dropped by the bank and is removed (importing.drop_unreported_pending).
 
 File exchange: every camt.053/054 and OCR file in the mailbox not imported before (by SHA-256),
 from the agreement's activation date on (R3.7), each file all or nothing.
@@ -287,13 +289,24 @@ class ApiSync(_Sync):
             first = max(start, add_business_days(link.synced_through, -OVERLAP_BUSINESS_DAYS) + ONE_DAY)
         if first > bank_day:
             return
-        items = self.transactions(link.external_id, first, bank_day)
+        # Read back to the oldest pending line still open, so that each is seen again as pending,
+        # as booked, or not at all (dropped by the bank); booked lines before `first` were stored
+        # by earlier runs and are left alone.
+        oldest_pending = (importing.open_pending(link.bank_account).filter(date__gte=start, date__lt=first)
+                          .order_by("date").values_list("date", flat=True).first())
+        fetch_from = min(first, oldest_pending or first)
+        items = self.transactions(link.external_id, fetch_from, bank_day)
         balances = {b.date: b for b in balances_from_json(self.call(self.api.balances, link.external_id, first, bank_day))}
         closed: dict[datetime.date, list] = defaultdict(list)
         open_items = []
+        reported: set[str] = set()  # every reference the bank gave for [fetch_from, bank_day]
         for n, item in enumerate(items, 1):
             line = line_data(entry_from_json(item), f"{link.external_id}/transactions[{n}]")
             if line is None:
+                continue
+            if line.ref:
+                reported.add(line.ref)
+            if line.status == BOOKED and line.date < first:
                 continue
             if line.status == BOOKED and line.date < bank_day:
                 closed[line.date].append(line)
@@ -324,6 +337,10 @@ class ApiSync(_Sync):
         with transaction.atomic():
             outcome = importing.store(link.bank_account, StatementData(None, None, None, open_items, today, []),
                                       source=Source.API, batch=batch, not_before=start)
+            # the whole range was read (every page), so a pending line in it the bank no longer
+            # reports, neither pending nor booked, was dropped by the bank
+            outcome.warnings += importing.drop_unreported_pending(
+                link.bank_account, max(fetch_from, start), bank_day, reported, batch=batch, job="bank-sync")
             if link.first_synced_at is None:
                 link.first_synced_at = timezone.now()
                 link.save(update_fields=["first_synced_at"])

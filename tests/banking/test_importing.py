@@ -180,3 +180,39 @@ def test_camt_file_round_trip_through_the_reader(company, account):
 def test_lines_before_the_start_are_left_out(company, account):
     outcome = run(company, document(statement(IBAN, [entry("1", "S1"), entry("2", "S2", day=NEXT)])), not_before=NEXT)
     assert (outcome.new, outcome.skipped) == (1, 1)
+
+
+def test_dropped_pending_lines_leave_only_when_unreported_and_come_back_when_reported(company, account, tenant_a):
+    from avstem.banking.lines import remove_line
+    from avstem.banking.mapping import BOOKED, PENDING, LineData, StatementData
+
+    def deliver(*items):
+        return importing.store(account, StatementData(None, None, None, list(items), [], []), source=Source.API)
+
+    hold = LineData(PENDING, -4500, "NOK", DAY, ref="H1", description="Narvesen")
+    other = LineData(PENDING, -1200, "NOK", NEXT, ref="H2")
+    outside = LineData(PENDING, -300, "NOK", DAY - datetime.timedelta(days=10), ref="H3")
+    booked = LineData(BOOKED, -700, "NOK", DAY, booking_date=DAY, ref="B1")
+    deliver(hold, other, outside, booked)
+    by_user = BankLine.objects.get(ref="H2")
+    remove_line(tenant_a.owner, by_user, "feil")
+
+    # the delivery covered DAY..NEXT and reported none of them: only H1 goes (H2 was removed by the
+    # user already, H3 is outside the range covered, B1 is booked)
+    importing.drop_unreported_pending(account, DAY, NEXT, set(), job="test")
+    states = {line.ref: (line.deleted_at is not None, line.dropped_by_bank) for line in BankLine.objects.all()}
+    assert states == {"H1": (True, True), "H2": (True, False), "H3": (False, False), "B1": (False, False)}
+    assert AuditEntry.objects.filter(action="bank_line.dropped").count() == 1
+    importing.drop_unreported_pending(account, DAY, NEXT, set(), job="test")  # again: nothing more
+    assert AuditEntry.objects.filter(action="bank_line.dropped").count() == 1
+
+    # reported again (here as booked): it comes back, booked; the user's removal stays
+    outcome = deliver(LineData(BOOKED, -4500, "NOK", NEXT, booking_date=NEXT, ref="H1"),
+                      LineData(PENDING, -1200, "NOK", NEXT, ref="H2"))
+    h1, h2 = BankLine.objects.get(ref="H1"), BankLine.objects.get(ref="H2")
+    assert (h1.deleted_at, h1.dropped_by_bank, h1.status, h1.date) == (None, False, LineStatus.BOOKED, NEXT)
+    assert h2.deleted_at is not None and outcome.new == 0
+    assert AuditEntry.objects.filter(action="bank_line.restore", object_id=str(h1.pk)).exists()
+    # a reported reference keeps its line
+    importing.drop_unreported_pending(account, DAY - datetime.timedelta(days=20), NEXT, {"H3"}, job="test")
+    assert BankLine.objects.get(ref="H3").deleted_at is None
