@@ -189,7 +189,9 @@ def _back_office():
 
 def _order_at_sandbox(agreement: BankAgreement, accounts: list[BankAccount]) -> None:
     """Against the sandbox bank the program places the order itself (a real bank takes it at the
-    counter); it confirms after BANK_FILE_AGREEMENT_CONFIRM_DAYS business days."""
+    counter); it confirms after BANK_FILE_AGREEMENT_CONFIRM_DAYS business days. The order carries
+    the activation date (`ordered_on`), so the bank delivers statements from that very day (R3.7),
+    the waiting period's once it is active."""
     office = _back_office()
     if office is None:
         return
@@ -197,7 +199,7 @@ def _order_at_sandbox(agreement: BankAgreement, accounts: list[BankAccount]) -> 
 
     try:
         answer = office.order_agreement(agreement.company.org_number, [a.account_number for a in accounts],
-                                        settings.BANK_FILE_AGREEMENT_CONFIRM_DAYS)
+                                        settings.BANK_FILE_AGREEMENT_CONFIRM_DAYS, statements_from=agreement.ordered_on)
     except BankError as exc:
         log.warning("ordering file exchange for agreement %s at the sandbox bank failed: %s", agreement.pk, exc)
         return
@@ -253,13 +255,21 @@ def deactivate_accounts(actor, agreement: BankAgreement, accounts: list[BankAcco
     """R3.9: stop the agreement for these accounts; with none left, the agreement ends."""
     on = on or today()
     agreement = BankAgreement.objects.select_for_update().get(pk=agreement.pk)
-    links = AgreementAccount.objects.filter(agreement=agreement, active=True, bank_account__in=accounts)
+    links = list(AgreementAccount.objects.filter(agreement=agreement, active=True, bank_account__in=accounts)
+                 .select_related("bank_account"))
     names = [str(link.bank_account) for link in links]
-    links.update(active=False, deactivated_on=on)
+    numbers = [link.bank_account.account_number for link in links]
+    AgreementAccount.objects.filter(pk__in=[link.pk for link in links]).update(active=False, deactivated_on=on)
     if names:
         audit.record(action="bank_agreement.deactivate_accounts", actor=actor, company=agreement.company,
                      obj=agreement, summary=", ".join(names))
-    if not AgreementAccount.objects.filter(agreement=agreement, active=True).exists():
+    remaining = AgreementAccount.objects.filter(agreement=agreement, active=True).exists()
+    if remaining and numbers and agreement.connection == Connection.FILE and agreement.external_id:
+        office = _back_office()
+        if office is not None:  # the bank stops the files of these accounts only
+            external_id = agreement.external_id
+            transaction.on_commit(lambda: _deactivate_at_sandbox(office, external_id, numbers))
+    if not remaining:
         before = audit.snapshot(agreement, FIELDS)
         agreement.status, agreement.deactivated_on, agreement.next_sync_at = AgreementStatus.DEACTIVATED, on, None
         agreement.tokens = ""
@@ -272,11 +282,11 @@ def deactivate_accounts(actor, agreement: BankAgreement, accounts: list[BankAcco
     return agreement
 
 
-def _deactivate_at_sandbox(office, external_id: str) -> None:
+def _deactivate_at_sandbox(office, external_id: str, accounts: list[str] | None = None) -> None:
     from .connector import BankError
 
     try:
-        office.deactivate(external_id)
+        office.deactivate(external_id, accounts)
     except BankError as exc:
         log.warning("ending agreement %s at the sandbox bank failed: %s", external_id, exc)
 

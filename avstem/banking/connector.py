@@ -330,12 +330,17 @@ class SandboxBackOffice:
             raise BankUnavailable(f"{method} {path}: the bank cannot be reached ({getattr(exc, 'reason', exc)})",
                                   code="unreachable") from None
 
-    def order_agreement(self, org_number: str, accounts: list[str], confirm_after_days: int) -> dict:
-        return self._call("POST", "/sandbox/agreements", {"org_number": org_number, "accounts": accounts,
-                                                          "confirm_after_days": confirm_after_days})
+    def order_agreement(self, org_number: str, accounts: list[str], confirm_after_days: int,
+                        statements_from: datetime.date | None = None) -> dict:
+        body = {"org_number": org_number, "accounts": accounts, "confirm_after_days": confirm_after_days}
+        if statements_from is not None:
+            body["statements_from"] = statements_from.isoformat()
+        return self._call("POST", "/sandbox/agreements", body)
 
     def agreements(self, org_number: str) -> list[dict]:
         return self._call("GET", f"/sandbox/agreements?org_number={urllib.parse.quote(org_number)}")["agreements"]
 
-    def deactivate(self, agreement_id: str) -> dict:
-        return self._call("POST", f"/sandbox/agreements/{_segment(agreement_id)}/deactivate")
+    def deactivate(self, agreement_id: str, accounts: list[str] | None = None) -> dict:
+        """End the agreement, or with `accounts` (numbers) stop the files for those accounts only."""
+        return self._call("POST", f"/sandbox/agreements/{_segment(agreement_id)}/deactivate",
+                          None if accounts is None else {"accounts": accounts})
