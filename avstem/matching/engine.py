@@ -64,6 +64,9 @@ OPEN_ITEM, FEE, UNAPPLIED, GL, DIFFERENCE = (TargetKind.OPEN_ITEM, TargetKind.FE
 _BY_ID = operator.attrgetter("id")
 _NOTHING = Explanation((("nothing",),))
 _EQUAL = ("amount_equal",)
+# A structured reference names the item for certain, but the amount does not settle it exactly
+# (partial, over-paid, paid twice): sure of whose money it is, not of what the payer meant.
+AUTO_UNEVEN = 0.92
 _DIGIT = re.compile(r"\d")
 _ACCOUNT_LIKE = re.compile(r"\b\d{4}[. ]?\d{2}[. ]?\d{5}\b")
 
@@ -428,6 +431,17 @@ class _Run:
             return False
         return self._settle(u, list(dict.fromkeys(found)), Kind.KID, parts, certain, 0.99)
 
+    def _payer_elsewhere(self, u: _Unit, item: OpenItem, parts: list[tuple]) -> bool:
+        """The payer's account is known to belong to other parties, not to the item's: a mistyped
+        reference that happens to be valid, so uneven amounts are not applied without a click."""
+        if not u.cp:
+            return False
+        parties = self.idx.parties_by_account(account_key(u.cp))
+        if not parties or (item.kind, item.party_id) in parties:
+            return False
+        parts.append(("payer_other", u.cp))
+        return True
+
     def _settle(self, u: _Unit, found: list[str], kind: Kind, parts: list[tuple], certain: bool, top: float) -> bool:
         """The items a reference points to against the amount: equal (automatic when certain),
         short by a fee, partial, overpaid, or already settled (a duplicate)."""
@@ -445,6 +459,8 @@ class _Run:
                 settled.append(iid)
             else:
                 usable.append(iid)
+        structured = kind in (Kind.KID, Kind.KID_MULTI, Kind.END_TO_END)
+        identified = certain and structured and not usable and len(settled) == 1  # paid twice, for certain
         # Credit notes net off against invoices paid with them; on their own, or when they
         # outweigh the invoices, they go the wrong way.
         if usable and not _same_sign(sum(self.rem(i) for i in usable), u.amount) or all(
@@ -464,9 +480,16 @@ class _Run:
                     parts.append(("settled", _label(item)))
                 else:
                     parts.append(("duplicate", _label(item), self.lines[by].id, self.lines[by].booking_date))
-                self.propose(u, Kind.DUPLICATE, (Target(UNAPPLIED, _party_ref(item), u.amount),), 0.6, False, parts)
-                u.blocked = True
-                return False
+                # Paid twice: the second payment is the party's money, left on its account. Only
+                # when this run saw the first payment settle the item (else it is only "settled").
+                automatic = (identified and by is not None and self.config.auto_duplicate
+                             and not self._payer_elsewhere(u, item, parts))
+                if automatic:
+                    parts.append(("credit_left", abs(u.amount)))
+                self.propose(u, Kind.DUPLICATE, (Target(UNAPPLIED, _party_ref(item), u.amount),),
+                             AUTO_UNEVEN if automatic else 0.6, automatic, parts)
+                u.blocked = not automatic
+                return automatic
             parts.extend(("settled", _label(items[i])) for i in settled)
         if not usable:
             u.blocked = True
@@ -513,16 +536,18 @@ class _Run:
             # Automatic only when configured, by a structured reference, and never when the
             # shortfall could be a fee instead (then it is one of two readings).
             automatic = (certain and config.auto_partial and len(usable) == 1 and not fee_sized
-                         and kind in (Kind.KID, Kind.END_TO_END))
-            confidence = (0.6 if plausible else 0.75) if len(usable) == 1 else 0.55
+                         and kind in (Kind.KID, Kind.END_TO_END) and not self._payer_elsewhere(u, first, parts))
+            confidence = AUTO_UNEVEN if automatic else (0.6 if plausible else 0.75) if len(usable) == 1 else 0.55
             self.propose(u, Kind.PARTIAL, tuple(alloc), confidence, automatic,
                          [*parts, ("partial", abs(amount), abs(total), short)])
             if automatic:
                 return True
         else:
             over = -short
-            automatic = certain and config.auto_overpayment and kind in (Kind.KID, Kind.KID_MULTI, Kind.END_TO_END)
-            self.propose(u, Kind.OVERPAYMENT, (*settle, Target(UNAPPLIED, _party_ref(first), sign * over)), 0.75,
+            automatic = (certain and config.auto_overpayment and structured
+                         and not self._payer_elsewhere(u, first, parts))
+            self.propose(u, Kind.OVERPAYMENT, (*settle, Target(UNAPPLIED, _party_ref(first), sign * over)),
+                         AUTO_UNEVEN if automatic else 0.75,
                          automatic, [*parts, ("amount_differs", amount, total), ("overpaid", over)])
             if automatic:
                 return True

@@ -187,8 +187,13 @@ class Config:
     max_subset_items: int = 12  # open items per party tried for subset sums
     max_subset_solutions: int = 3
     max_proposals: int = 5
-    auto_partial: bool = False  # by a valid KID or end-to-end id, one item, a shortfall too big for a fee
-    auto_overpayment: bool = False  # by valid KIDs or an end-to-end id
+    # Money a valid KID or an end-to-end id ties to one customer's or supplier's item is posted to
+    # that party whatever the amount (R3.4): what is short stays open on the item, what is over, or
+    # paid twice, stays as a credit on the party's account. Nothing there is a guess; the bookkeeper
+    # sees the remainder or the credit where they always look.
+    auto_partial: bool = True  # by a valid KID or end-to-end id, one item, a shortfall too big for a fee
+    auto_overpayment: bool = True  # by valid KIDs or an end-to-end id
+    auto_duplicate: bool = True  # by a valid KID or end-to-end id of an item this run settled already
     auto_fee_with_charges: bool = True  # charges that explain the difference exactly
     auto_amount_party: bool = True  # amount + party account (or exact name), unique
     auto_subset_sum: bool = False

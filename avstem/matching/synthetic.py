@@ -27,6 +27,7 @@ from avstem.matching.learned import PostedLine
 from avstem.matching.model import (
     BankLine,
     Charges,
+    Config,
     ItemKind,
     LedgerPosting,
     OpenItem,
@@ -261,11 +262,12 @@ def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[
                 pays(item, on, total, case, answer, True, text="Faktura " + ", ".join(numbers[:-1]) + " og " + numbers[-1])
         elif case == "partial":
             part = max(100, int(item.remaining * rng.uniform(0.25, 0.8)) // 100 * 100)
-            pays(item, on, part, case, one(item, part), False, refs=(item.kid,))
+            # Automatic by its KID, unless the shortfall is small enough to be a deducted fee.
+            pays(item, on, part, case, one(item, part), item.remaining - part > Config().fee_tolerance, refs=(item.kid,))
         elif case == "overpayment":
             extra = rng.choice((1000, 5000, 10000, 20000, 50000))
             pays(item, on, item.remaining + extra, case,
-                 frozenset({("open_item", item.id, item.remaining), ("unapplied", f"customer:{item.party_id}", extra)}), False,
+                 frozenset({("open_item", item.id, item.remaining), ("unapplied", f"customer:{item.party_id}", extra)}), True,
                  refs=(item.kid,))
         elif case in ("fee_deducted", "fee_charges"):
             fee = min(rng.choice((2500, 3500, 4500, 7500, 15000)), item.remaining // 10)
@@ -279,7 +281,7 @@ def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[
             later = on + dt.timedelta(days=rng.choice((1, 2, 3, 6)))
             if later <= m.days[-1]:
                 pays(item, later, item.remaining, case,
-                     frozenset({("unapplied", f"customer:{item.party_id}", item.remaining)}), False, refs=(item.kid,))
+                     frozenset({("unapplied", f"customer:{item.party_id}", item.remaining)}), True, refs=(item.kid,))
         elif case == "amount_party":
             pays(item, on, item.remaining, case, one(item), True, text="Innbetaling")
         elif case == "amount_name":

@@ -256,16 +256,17 @@ def test_a_unique_subset_can_be_automatic_when_configured():
 # --- partial, over-payment, fees ------------------------------------------------------------------------
 
 
-def test_partial_payment_with_kid_is_proposed_and_leaves_the_rest_open():
-    d = result_of(run([line("l", 30000, refs=(K1,))], [item("1", 100000, kid=K1)]), "l")
-    p = d.proposals[0]
-    assert p.kind is Kind.PARTIAL and not p.automatic and settled(p) == {"C:1": 30000}
+def test_partial_payment_with_kid_is_automatic_and_leaves_the_rest_open():
+    result = run([line("l", 30000, refs=(K1,))], [item("1", 100000, kid=K1)])
+    p = best(result, "l")
+    assert p.kind is Kind.PARTIAL and p.automatic and settled(p) == {"C:1": 30000}
+    assert result.remaining == {"C:1": 70000}
     assert "700,00 står igjen" in p.explanation.nb
 
 
-def test_partial_payment_is_automatic_only_when_configured():
-    result = run([line("l", 30000, refs=(K1,))], [item("1", 100000, kid=K1)], config=Config(auto_partial=True))
-    assert best(result, "l").automatic and result.remaining == {"C:1": 70000}
+def test_partial_payment_is_a_proposal_when_switched_off():
+    d = result_of(run([line("l", 30000, refs=(K1,))], [item("1", 100000, kid=K1)], config=Config(auto_partial=False)), "l")
+    assert d.match is None and d.proposals[0].kind is Kind.PARTIAL and settled(d.proposals[0]) == {"C:1": 30000}
 
 
 def test_configured_partial_payments_are_never_automatic_when_the_shortfall_could_be_a_fee():
@@ -278,15 +279,21 @@ def test_configured_partial_payments_are_never_automatic_when_the_shortfall_coul
 
 def test_overpayment_leaves_the_difference_unapplied_on_the_customer():
     p = best(run([line("l", 105000, refs=(K1,))], [item("1", 100000, kid=K1)]), "l")
-    assert p.kind is Kind.OVERPAYMENT and not p.automatic
+    assert p.kind is Kind.OVERPAYMENT and p.automatic
     assert settled(p) == {"C:1": 100000}
     assert [(t.kind, t.ref, t.amount) for t in p.targets if t.kind is TargetKind.UNAPPLIED] == [
         (TargetKind.UNAPPLIED, "customer:K1", 5000)]
 
 
-def test_overpayment_automatic_when_configured():
-    result = run([line("l", 105000, refs=(K1,))], [item("1", 100000, kid=K1)], config=Config(auto_overpayment=True))
-    assert best(result, "l").automatic and result.remaining == {"C:1": 0}
+def test_overpayment_is_a_proposal_when_switched_off():
+    result = run([line("l", 105000, refs=(K1,))], [item("1", 100000, kid=K1)], config=Config(auto_overpayment=False))
+    d = result_of(result, "l")
+    assert d.match is None and d.proposals[0].kind is Kind.OVERPAYMENT and "C:1" not in result.remaining
+
+
+def test_overpayment_by_invoice_number_in_text_stays_a_proposal():
+    p = best(run([line("l", 105000, texts=("Faktura 10023",))], [item("10023", 100000)]), "l")
+    assert p.kind is Kind.OVERPAYMENT and not p.automatic
 
 
 def test_fee_deducted_within_tolerance_goes_to_the_fee_account_as_a_proposal():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
-from avstem.matching import Config, ItemKind, Kind, Outcome
+from avstem.matching import Config, ItemKind, Kind, Outcome, TargetKind
 from tests.matching.builders import account, best, day, item, kid, line, result_of, run, settled, typo
 
 K1 = kid("0012345")
@@ -47,21 +48,48 @@ def test_a_valid_kid_of_no_open_item_blocks_an_automatic_amount_match():
     assert "belongs to no open item" in d.reason.en
 
 
+def test_a_valid_kid_of_another_customer_is_not_applied_unevenly_when_the_payer_is_known_elsewhere():
+    # Customer 1 (account 1) pays 500,00 with customer 2's valid KID: a partial payment of
+    # invoice 2 by its KID, but the payer's account says otherwise, so it waits for a click.
+    other = kid("0099999")
+    items = [item("1", 50000, "K1", kid=K1), item("2", 200000, "K2", kid=other)]
+    d = result_of(run([line("l", 50000, refs=(other,), cp=account(1))], items), "l")
+    assert d.match is None
+    assert any(p.kind is Kind.PARTIAL for p in d.proposals)
+    assert "belongs to another customer or supplier" in next(p for p in d.proposals if p.kind is Kind.PARTIAL).explanation.en
+    same_payer = run([line("l", 50000, refs=(other,), cp=account(2))], items)
+    assert best(same_payer, "l").kind is Kind.PARTIAL and best(same_payer, "l").automatic
+
+
 # --- the same payment twice -------------------------------------------------------------------------------
 
 
-def test_the_same_payment_twice_settles_once_and_the_second_is_a_duplicate_for_review():
+def test_the_same_payment_twice_settles_once_and_the_second_is_left_as_a_credit_on_the_customer():
     lines = [line("first", 5000, refs=(K1,)), line("second", 5000, refs=(K1,), on=day(2))]
     result = run(lines, [item("1", 5000, kid=K1)])
     assert best(result, "first").automatic
-    d = result_of(result, "second")
-    assert d.outcome is Outcome.PROPOSED
-    p = d.proposals[0]
-    assert p.kind is Kind.DUPLICATE and not p.automatic
+    p = best(result, "second")
+    assert p.kind is Kind.DUPLICATE and p.automatic
     assert p.settles() == {}  # it must not settle the settled item again
-    assert p.targets[0].ref == "customer:K1" and p.targets[0].amount == 5000
+    assert [(t.kind, t.ref, t.amount) for t in p.targets] == [(TargetKind.UNAPPLIED, "customer:K1", 5000)]
     assert "already settled by bank line first" in p.explanation.en
+    assert "left as a credit on the customer" in p.explanation.en
     assert result.remaining == {"C:1": 0}
+
+
+def test_the_same_payment_twice_is_for_review_when_switched_off_or_named_only_in_text():
+    lines = [line("first", 5000, refs=(K1,)), line("second", 5000, refs=(K1,), on=day(2))]
+    d = result_of(run(lines, [item("1", 5000, kid=K1)], config=Config(auto_duplicate=False)), "second")
+    assert d.outcome is Outcome.PROPOSED and d.proposals[0].kind is Kind.DUPLICATE and not d.proposals[0].automatic
+    lines = [line("first", 5000, texts=("Faktura 10023",)), line("second", 5000, texts=("Faktura 10023",), on=day(1))]
+    d = result_of(run(lines, [item("10023", 5000)]), "second")
+    assert d.match is None and d.proposals[0].kind is Kind.DUPLICATE
+
+
+def test_a_kid_of_an_item_settled_before_this_run_is_for_review():
+    settled_earlier = dataclasses.replace(item("1", 5000, kid=K1), remaining=0)
+    d = result_of(run([line("l", 5000, refs=(K1,))], [settled_earlier]), "l")
+    assert d.match is None and d.proposals[0].kind is Kind.DUPLICATE and not d.proposals[0].automatic
 
 
 def test_the_same_payment_twice_on_the_same_day_is_decided_by_line_id_whatever_the_input_order():

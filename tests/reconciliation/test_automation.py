@@ -69,6 +69,37 @@ def test_sync_ends_with_an_automatic_run_that_posts_and_can_be_undone(monkeypatc
     assert item.remaining == 125000
 
 
+def test_uneven_kid_payments_are_posted_to_the_customer_and_leave_the_rest_visible(owner, company, account, customer,
+                                                                                   agreement):
+    """R3.4: a partial payment, an over-payment and a payment made twice, each by a valid KID,
+    are posted at once; what is short stays open on the invoice, what is over is a credit on the
+    customer (an open item on 1500 of its own)."""
+    from avstem.ledger.models import OpenItem
+    from avstem.reconciliation import automatic
+
+    automation.set_automation(owner, company, account, on=True)
+    short, short_item = invoice(owner, company, customer, 125000)
+    over, over_item = invoice(owner, company, customer, 80000)
+    twice, twice_item = invoice(owner, company, customer, 30000)
+    lines = [bank_line(account, 50000, kid=short.kid), bank_line(account, 85000, kid=over.kid),
+             bank_line(account, 30000, kid=twice.kid),
+             bank_line(account, 30000, kid=twice.kid, day=datetime.date(2025, 3, 12))]
+
+    automatic.run(company, trigger="sync")
+
+    for item in (short_item, over_item, twice_item):
+        item.refresh_from_db()
+    assert (short_item.remaining, over_item.remaining, twice_item.remaining) == (75000, 0, 0)
+    for line in lines:
+        line.refresh_from_db()
+        assert line.reconciliation_status == "reconciled", line
+    # The credits are open items of their own on the customer (no invoice), to refund or offset.
+    credits = OpenItem.objects.filter(customer=customer, invoice__isnull=True).exclude(remaining=0)
+    assert sorted(credits.values_list("remaining", flat=True)) == [-30000, -5000]
+    kinds = dict(Reconciliation.objects.values_list("line_links__bank_line_id", "kind"))
+    assert [kinds[line.pk] for line in lines] == ["partial", "overpayment", "kid", "duplicate"]
+
+
 def test_with_automation_off_the_sync_only_proposes(monkeypatch, owner, company, account, customer, agreement):
     from avstem.banking import sync, tasks
 
