@@ -147,7 +147,9 @@ class _Run:
         # By date (a cheap key; _order decides the rest): a million lines walked in date order touch
         # memory in the order it was filled (by a date-ordered query or file), and the open items
         # they settle were mostly made near each other too; a shuffled walk misses the caches.
-        self.lines = sorted(lines, key=_LINE_DATE)
+        given = lines if isinstance(lines, list) else list(lines)
+        self.given_at = sorted(range(len(given)), key=list(map(_LINE_DATE, given)).__getitem__)
+        self.lines = [given[i] for i in self.given_at]
         if len(set(map(_BY_ID, self.lines))) != len(self.lines):
             raise ValueError("two bank lines have the same id")
         self.idx = index
@@ -311,7 +313,10 @@ class _Run:
             details = tuple(u if type(u) is DetailResult else result(u, limit) for u in entry) if pos in slow else tuple(entry)
             extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
             out.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra)))
-        return Reconciliation(tuple(out), Remaining(self.settled_by, self.left), self.timings)
+        in_input_order = [None] * len(out)
+        for result_at, given in enumerate(self.given_at):
+            in_input_order[given] = out[result_at]
+        return Reconciliation(tuple(in_input_order), Remaining(self.settled_by, self.left), self.timings)
 
     def _result(self, u: _Unit, limit: int) -> DetailResult:
         proposals = u.proposals
