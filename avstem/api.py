@@ -57,6 +57,25 @@ def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("Your role in this company does not allow this.")}, status=403)
 
 
+def _refusal(status: int):
+    """A context's refusal (an error with `.problems`, the reasons in the user's language) as an
+    HTTP error naming the problem."""
+
+    def handler(request, exc):
+        return api.create_response(request, {"detail": " ".join(exc.problems) or str(exc)}, status=status)
+
+    return handler
+
+
+def _register_refusals() -> None:
+    from avstem.ledger.errors import LedgerError
+    from avstem.reconciliation.errors import AlreadyReconciled, ReconciliationError
+
+    # The most specific class wins: someone else reconciled it first is a conflict.
+    for error, status in ((LedgerError, 400), (ReconciliationError, 400), (AlreadyReconciled, 409)):
+        api.add_exception_handler(error, _refusal(status))
+
+
 def _register_routers() -> None:
     from avstem.audit.api import router as audit_router
     from avstem.banking.api import router as banking_router
@@ -73,4 +92,5 @@ def _register_routers() -> None:
     api.add_router("/", banking_router)
 
 
+_register_refusals()
 _register_routers()

@@ -4,20 +4,19 @@ in NOK ("1250.50"), debit positive and credit negative; at most two decimals."""
 from __future__ import annotations
 
 import datetime
-import functools
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from avstem.companies.access import membership_for
 from avstem.companies.models import Permission
+from avstem.web.api_tools import Money
+from avstem.web.api_tools import company_of as _company
 
 from . import chart, invoicing, posting, reports, subledger, vat
-from .errors import LedgerError
 from .models import (
     Account,
     Customer,
@@ -37,25 +36,6 @@ from .money import from_ore, to_ore
 
 router = Router(tags=["ledger"])
 P = "/{company_id}/ledger"
-
-Money = Annotated[Decimal, Field(max_digits=15, decimal_places=2, examples=["1250.00"])]
-
-
-def refusals(view):
-    """A LedgerError becomes 400 with the reasons; the message names the problem."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except LedgerError as exc:
-            raise HttpError(400, " ".join(exc.problems) or str(exc)) from None
-
-    return wrapper
-
-
-def _company(request, company_id, permission=Permission.VIEW):
-    return membership_for(request.user, company_id, permission).company
 
 
 def _money(ore: int | None) -> Decimal | None:
@@ -611,14 +591,12 @@ def list_accounts(request, company_id: int, active: bool | None = None):
 
 
 @router.post(P + "/accounts", response={201: AccountOut}, summary="Add an account")
-@refusals
 def create_account(request, company_id: int, payload: AccountIn):
     company = _company(request, company_id, Permission.CHANGE)
     return Status(201, _account_out(chart.add_account(request.user, company, **payload.dict())))
 
 
 @router.patch(P + "/accounts/{account_id}", response=AccountOut, summary="Rename, (de)activate or regroup an account")
-@refusals
 def update_account(request, company_id: int, account_id: int, payload: AccountPatch):
     company = _company(request, company_id, Permission.CHANGE)
     account = get_object_or_404(Account, pk=account_id, company=company)
@@ -667,14 +645,12 @@ def list_vouchers(request, company_id: int, filters: Query[VoucherFilter]):
 
 
 @router.post(P + "/vouchers", response={201: VoucherOut}, summary="Post a voucher (all or nothing)")
-@refusals
 def create_voucher(request, company_id: int, payload: VoucherIn):
     company = _company(request, company_id, Permission.CHANGE)
     return Status(201, _voucher_out(posting.post_voucher(request.user, company, _new_voucher(company, payload))))
 
 
 @router.post(P + "/vouchers/batch", response={201: list[VoucherOut]}, summary="Post many vouchers in one transaction")
-@refusals
 def create_vouchers(request, company_id: int, payload: list[VoucherIn]):
     company = _company(request, company_id, Permission.CHANGE)
     vouchers = posting.post_vouchers(request.user, company, [_new_voucher(company, v) for v in payload])
@@ -682,7 +658,6 @@ def create_vouchers(request, company_id: int, payload: list[VoucherIn]):
 
 
 @router.post(P + "/vouchers/check", response=list[PostingOut], summary="Check a voucher and show the postings it would make, without posting")
-@refusals
 def check_voucher(request, company_id: int, payload: VoucherIn):
     company = _company(request, company_id, Permission.CHANGE)
     postings = posting.preview_voucher(company, _new_voucher(company, payload))
@@ -740,7 +715,6 @@ def list_drafts(request, company_id: int):
 
 
 @router.post(P + "/voucher-drafts", response={201: DraftOut}, summary="Save a voucher as a draft (no number, no balances)")
-@refusals
 def create_draft(request, company_id: int, payload: VoucherIn):
     company = _company(request, company_id, Permission.CHANGE)
     return Status(201, _draft_out(posting.create_draft(request.user, company, _new_voucher(company, payload))))
@@ -753,7 +727,6 @@ def get_draft(request, company_id: int, draft_id: int):
 
 
 @router.post(P + "/voucher-drafts/{draft_id}/post", response={201: VoucherOut}, summary="Post a draft")
-@refusals
 def post_draft(request, company_id: int, draft_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     draft = get_object_or_404(VoucherDraft, pk=draft_id, company=company)
@@ -761,7 +734,6 @@ def post_draft(request, company_id: int, draft_id: int):
 
 
 @router.delete(P + "/voucher-drafts/{draft_id}", response={204: None}, summary="Delete a draft")
-@refusals
 def delete_draft(request, company_id: int, draft_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     posting.delete_draft(request.user, get_object_or_404(VoucherDraft, pk=draft_id, company=company))
@@ -775,7 +747,6 @@ def get_voucher(request, company_id: int, voucher_id: int):
 
 
 @router.post(P + "/vouchers/{voucher_id}/reverse", response={201: VoucherOut}, summary="Reverse a voucher (the only correction)")
-@refusals
 def reverse_voucher(request, company_id: int, voucher_id: int, payload: ReverseIn):
     company = _company(request, company_id, Permission.CHANGE)
     voucher = get_object_or_404(Voucher, pk=voucher_id, company=company)
@@ -795,7 +766,6 @@ def list_customers(request, company_id: int, q: str = ""):
 
 
 @router.post(P + "/customers", response={201: CustomerOut})
-@refusals
 def create_customer(request, company_id: int, payload: PartyIn):
     company = _company(request, company_id, Permission.CHANGE)
     return Status(201, _customer_out(subledger.create_customer(request.user, company, **payload.dict())))
@@ -808,7 +778,6 @@ def get_customer(request, company_id: int, customer_id: int):
 
 
 @router.patch(P + "/customers/{customer_id}", response=CustomerOut)
-@refusals
 def update_customer(request, company_id: int, customer_id: int, payload: PartyPatch):
     company = _company(request, company_id, Permission.CHANGE)
     customer = get_object_or_404(Customer, pk=customer_id, company=company)
@@ -832,7 +801,6 @@ def list_suppliers(request, company_id: int, q: str = ""):
 
 
 @router.post(P + "/suppliers", response={201: SupplierOut})
-@refusals
 def create_supplier(request, company_id: int, payload: SupplierIn):
     company = _company(request, company_id, Permission.CHANGE)
     return Status(201, _supplier_out(subledger.create_supplier(request.user, company, **_supplier_fields(company, payload.dict()))))
@@ -845,7 +813,6 @@ def get_supplier(request, company_id: int, supplier_id: int):
 
 
 @router.patch(P + "/suppliers/{supplier_id}", response=SupplierOut)
-@refusals
 def update_supplier(request, company_id: int, supplier_id: int, payload: SupplierPatch):
     company = _company(request, company_id, Permission.CHANGE)
     supplier = get_object_or_404(Supplier, pk=supplier_id, company=company)
@@ -878,7 +845,6 @@ def list_invoices(request, company_id: int, filters: Query[InvoiceFilter]):
 
 
 @router.post(P + "/invoices", response={201: InvoiceOut}, summary="Create an invoice draft (post=true posts it at once)")
-@refusals
 def create_invoice(request, company_id: int, payload: InvoiceIn):
     company = _company(request, company_id, Permission.CHANGE)
     invoice = invoicing.create_invoice(
@@ -896,7 +862,6 @@ def get_invoice(request, company_id: int, invoice_id: int):
 
 
 @router.patch(P + "/invoices/{invoice_id}", response=InvoiceOut, summary="Change a draft")
-@refusals
 def update_invoice(request, company_id: int, invoice_id: int, payload: InvoicePatch):
     company = _company(request, company_id, Permission.CHANGE)
     invoice = get_object_or_404(Invoice, pk=invoice_id, company=company)
@@ -908,7 +873,6 @@ def update_invoice(request, company_id: int, invoice_id: int, payload: InvoicePa
 
 
 @router.delete(P + "/invoices/{invoice_id}", response={204: None}, summary="Delete a draft")
-@refusals
 def delete_invoice(request, company_id: int, invoice_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     invoicing.delete_invoice(request.user, get_object_or_404(Invoice, pk=invoice_id, company=company))
@@ -916,14 +880,12 @@ def delete_invoice(request, company_id: int, invoice_id: int):
 
 
 @router.post(P + "/invoices/{invoice_id}/post", response=InvoiceOut, summary="Post a draft: number, KID, voucher, open item")
-@refusals
 def post_invoice(request, company_id: int, invoice_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     return _invoice_out(invoicing.post_invoice(request.user, get_object_or_404(Invoice, pk=invoice_id, company=company)))
 
 
 @router.post(P + "/invoices/{invoice_id}/credit-note", response={201: InvoiceOut}, summary="Credit a posted invoice")
-@refusals
 def credit_invoice(request, company_id: int, invoice_id: int, payload: CreditNoteIn):
     company = _company(request, company_id, Permission.CHANGE)
     invoice = get_object_or_404(Invoice, pk=invoice_id, company=company, kind=InvoiceKind.INVOICE)
@@ -943,7 +905,6 @@ def list_supplier_invoices(request, company_id: int, status: Literal["draft", "p
 
 
 @router.post(P + "/supplier-invoices", response={201: SupplierInvoiceOut}, summary="Register a supplier invoice (post=true posts it)")
-@refusals
 def create_supplier_invoice(request, company_id: int, payload: SupplierInvoiceIn):
     company = _company(request, company_id, Permission.CHANGE)
     data = payload.dict()
@@ -970,7 +931,6 @@ def get_supplier_invoice(request, company_id: int, supplier_invoice_id: int):
 
 
 @router.post(P + "/supplier-invoices/{supplier_invoice_id}/post", response=SupplierInvoiceOut)
-@refusals
 def post_supplier_invoice(request, company_id: int, supplier_invoice_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     invoice = get_object_or_404(SupplierInvoice, pk=supplier_invoice_id, company=company)
@@ -978,7 +938,6 @@ def post_supplier_invoice(request, company_id: int, supplier_invoice_id: int):
 
 
 @router.delete(P + "/supplier-invoices/{supplier_invoice_id}", response={204: None}, summary="Delete a draft")
-@refusals
 def delete_supplier_invoice(request, company_id: int, supplier_invoice_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     invoicing.delete_supplier_invoice(request.user, get_object_or_404(SupplierInvoice, pk=supplier_invoice_id, company=company))
@@ -1011,7 +970,6 @@ def _allocations(company, allocations: list[AllocationIn]):
 
 
 @router.post(P + "/settlements", response={201: SettlementOut}, summary="Settle open items against a payment or credit")
-@refusals
 def create_settlement(request, company_id: int, payload: SettlementIn):
     company = _company(request, company_id, Permission.CHANGE)
     if payload.payment_open_item_id is not None:
@@ -1025,14 +983,12 @@ def create_settlement(request, company_id: int, payload: SettlementIn):
 
 
 @router.post(P + "/settlements/{settlement_id}/unsettle", response=SettlementOut, summary="Undo a settlement")
-@refusals
 def unsettle(request, company_id: int, settlement_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     return _settlement_out(subledger.unsettle(request.user, get_object_or_404(Settlement, pk=settlement_id, company=company)))
 
 
 @router.post(P + "/payments", response={201: PaymentOut}, summary="Book a payment (bank / 1500 or 2400) and settle it")
-@refusals
 def create_payment(request, company_id: int, payload: PaymentIn):
     company = _company(request, company_id, Permission.CHANGE)
     allocations = payload.allocations
@@ -1119,7 +1075,6 @@ def list_periods(request, company_id: int):
 
 
 @router.post(P + "/periods/lock", response=PeriodOut, summary="Lock a month: nothing can be posted in it")
-@refusals
 def lock_period(request, company_id: int, payload: PeriodIn):
     company = _company(request, company_id, Permission.CHANGE)
     lock = posting.lock_period(request.user, company, payload.year, payload.month)
@@ -1127,7 +1082,6 @@ def lock_period(request, company_id: int, payload: PeriodIn):
 
 
 @router.post(P + "/periods/unlock", response={204: None}, summary="Open a locked month again (manage permission)")
-@refusals
 def unlock_period(request, company_id: int, payload: PeriodIn):
     company = _company(request, company_id, Permission.MANAGE)
     posting.unlock_period(request.user, company, payload.year, payload.month)
@@ -1140,7 +1094,6 @@ def get_settings(request, company_id: int):
 
 
 @router.patch(P + "/settings", response=LedgerSettingsOut)
-@refusals
 def update_settings(request, company_id: int, payload: LedgerSettingsPatch):
     company = _company(request, company_id, Permission.MANAGE)
     return chart.update_settings(request.user, company, **payload.dict(exclude_none=True))

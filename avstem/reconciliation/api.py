@@ -8,9 +8,8 @@ says who and when.
 from __future__ import annotations
 
 import datetime
-import functools
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,37 +18,19 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from avstem.banking.models import BankAccount, BankLine
-from avstem.companies.access import membership_for
 from avstem.companies.models import Permission
+from avstem.web.api_tools import Money
+from avstem.web.api_tools import company_of as _company
 from avstem.ledger.models import Customer, Supplier
 from avstem.ledger.money import AmountError, from_ore, to_ore
 
 from . import automatic, automation, queries, report, rules, services, signoff
-from .errors import AlreadyReconciled, ReconciliationError
+from .errors import ReconciliationError
 from .explanations import render
 from .models import BankRule, LineProposal, Reconciliation, SignOff, Trigger
 
 router = Router(tags=["reconciliation"])
 P = "/{company_id}/reconciliation"
-
-Money = Annotated[Decimal, Field(max_digits=15, decimal_places=2, examples=["1250.00"])]
-
-
-def refusals(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except AlreadyReconciled as exc:
-            raise HttpError(409, " ".join(exc.problems) or str(exc)) from None
-        except ReconciliationError as exc:
-            raise HttpError(400, " ".join(exc.problems) or str(exc)) from None
-
-    return wrapper
-
-
-def _company(request, company_id, permission=Permission.VIEW):
-    return membership_for(request.user, company_id, permission).company
 
 
 def _account(company, bank_account_id) -> BankAccount:
@@ -478,7 +459,6 @@ def open_items(request, company_id: int, filters: Query[FilterIn], kind: Literal
 
 @router.post(P + "/accounts/{bank_account_id}/reconcile", response={201: ReconciliationOut},
              summary="Reconcile bank lines against postings and open items (or post the difference)")
-@refusals
 def reconcile(request, company_id: int, bank_account_id: int, payload: ReconcileIn):
     company = _company(request, company_id, Permission.CHANGE)
     account = _account(company, bank_account_id)
@@ -491,7 +471,6 @@ def reconcile(request, company_id: int, bank_account_id: int, payload: Reconcile
 
 @router.post(P + "/bank-lines/{bank_line_id}/post", response={201: ReconciliationOut},
              summary="Post a bank line to an account (or a customer/supplier) and reconcile it")
-@refusals
 def post_line(request, company_id: int, bank_line_id: int, payload: PostIn):
     company = _company(request, company_id, Permission.CHANGE)
     line = get_object_or_404(BankLine, pk=bank_line_id, company=company)
@@ -511,7 +490,6 @@ def line_proposals(request, company_id: int, bank_line_id: int):
 
 
 @router.post(P + "/proposals/{proposal_id}/accept", response={201: ReconciliationOut}, summary="Accept one proposal")
-@refusals
 def accept(request, company_id: int, proposal_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     proposal = get_object_or_404(LineProposal, pk=proposal_id, bank_line__company=company)
@@ -555,7 +533,6 @@ def get_reconciliation(request, company_id: int, reconciliation_id: int):
 
 @router.post(P + "/reconciliations/{reconciliation_id}/undo", response=ReconciliationOut,
              summary="Undo a reconciliation: reverse what it posted, free its lines")
-@refusals
 def undo(request, company_id: int, reconciliation_id: int):
     company = _company(request, company_id, Permission.CHANGE)
     rec = get_object_or_404(Reconciliation, pk=reconciliation_id, company=company)
@@ -624,7 +601,6 @@ def list_sign_offs(request, company_id: int, bank_account_id: int):
 
 @router.post(P + "/accounts/{bank_account_id}/sign-offs", response={201: SignOffOut},
              summary="Sign the account's reconciliation off through a date (locks its reconciled lines)")
-@refusals
 def create_sign_off(request, company_id: int, bank_account_id: int, payload: SignOffIn):
     company = _company(request, company_id, Permission.CHANGE)
     account = _account(company, bank_account_id)
@@ -632,7 +608,6 @@ def create_sign_off(request, company_id: int, bank_account_id: int, payload: Sig
 
 
 @router.post(P + "/sign-offs/{sign_off_id}/revoke", response=SignOffOut, summary="Withdraw a sign-off (owners)")
-@refusals
 def revoke_sign_off(request, company_id: int, sign_off_id: int):
     company = _company(request, company_id, Permission.MANAGE)
     signed = get_object_or_404(SignOff, pk=sign_off_id, company=company)
@@ -649,7 +624,6 @@ def list_rules(request, company_id: int):
 
 
 @router.post(P + "/rules", response={201: RuleOut}, summary="Add a bank rule")
-@refusals
 def create_rule(request, company_id: int, payload: RuleIn):
     company = _company(request, company_id, Permission.CHANGE)
     fields = _rule_fields(company, payload.dict())
@@ -663,7 +637,6 @@ def get_rule(request, company_id: int, rule_id: int):
 
 
 @router.patch(P + "/rules/{rule_id}", response=RuleOut)
-@refusals
 def update_rule(request, company_id: int, rule_id: int, payload: RulePatch):
     company = _company(request, company_id, Permission.CHANGE)
     rule = get_object_or_404(BankRule, pk=rule_id, company=company)
@@ -688,7 +661,6 @@ def move_rule(request, company_id: int, rule_id: int, payload: MoveIn):
 
 @router.get(P + "/bank-lines/{bank_line_id}/rule-draft", response=RuleIn,
             summary="Make a rule from this line: a draft to edit and save")
-@refusals
 def rule_draft(request, company_id: int, bank_line_id: int, account: str = "", vat_code: str = ""):
     company = _company(request, company_id)
     line = get_object_or_404(BankLine, pk=bank_line_id, company=company)
@@ -716,7 +688,6 @@ def list_automation(request, company_id: int):
 
 @router.patch(P + "/accounts/{bank_account_id}/automation", response=AutomationOut,
               summary="Switch automatic reconciliation on or off, or set the confidence needed")
-@refusals
 def set_automation(request, company_id: int, bank_account_id: int, payload: AutomationPatch):
     company = _company(request, company_id, Permission.MANAGE)
     account = _account(company, bank_account_id)
