@@ -16,7 +16,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "avstem" / "banking" / "locale" /
 def test_every_banking_string_has_bokmal_and_the_mo_is_fresh():
     entries = po_entries(LOCALE / "django.po")
     assert len(entries) > 300
-    assert not [msgid for msgid, msgstr in entries if not msgstr], "run scripts/i18n_app.py banking"
+    assert not [msgid for msgid, msgstr in entries if not msgstr], "run scripts/i18n.py banking"
     with open(LOCALE / "django.mo", "rb") as f:
         compiled = gettext.GNUTranslations(f)
     for msgid, msgstr in entries:

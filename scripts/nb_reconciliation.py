@@ -1,21 +1,7 @@
-#!/usr/bin/env python3
-"""Refresh the reconciliation app's own catalogues (avstem/reconciliation/locale, nb and en), fill
-bokmål from the table below (a translation typed into the .po is kept too) and compile.
-
-    .venv/bin/python scripts/reconciliation_nb.py
-"""
+"""Bokmål for the reconciliation app's own catalogue (avstem/reconciliation/locale), kept as data
+so `scripts/i18n.py` can refill it after `makemessages`. Keys are the English msgids."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import polib
-
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "avstem" / "reconciliation"
 
 NB: dict[str, str | list[str]] = {
     "Bank reconciliation": "Bankavstemming",
@@ -407,42 +393,3 @@ NB: dict[str, str | list[str]] = {
     "Automation for %(account)s saved.": "Automatisering for %(account)s er lagret.",
 }
 
-
-def main() -> int:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "avstem.settings", "AVSTEM_DATA_DIR": str(ROOT / "var"),
-           "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "nb", "-l", "en", "--no-obsolete"],
-                   cwd=APP, env=env, check=True)
-    missing = []
-    for lang in ("nb", "en"):
-        po = polib.pofile(str(APP / "locale" / lang / "LC_MESSAGES" / "django.po"))
-        po.metadata.update({"Project-Id-Version": "Avstem reconciliation", "Language": lang, "Language-Team": lang,
-                            "Plural-Forms": "nplurals=2; plural=(n != 1);", "Content-Type": "text/plain; charset=UTF-8"})
-        po.metadata.pop("PO-Revision-Date", None)
-        po.metadata.pop("Last-Translator", None)
-        po.metadata_is_fuzzy = False
-        for entry in po:
-            if "fuzzy" in entry.flags:  # msgmerge's guesses are usually wrong
-                entry.flags.remove("fuzzy")
-                entry.previous_msgid = None
-                entry.msgstr = ""
-                entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
-            if lang != "nb":
-                continue
-            text = NB.get(entry.msgid)
-            if entry.msgid_plural and isinstance(text, list):
-                entry.msgstr_plural = {0: text[0], 1: text[1]}
-            elif isinstance(text, str):
-                entry.msgstr = text
-            if not (entry.msgstr or any(entry.msgstr_plural.values())):
-                missing.append(entry.msgid)
-        po.save()
-    subprocess.run([sys.executable, "-m", "django", "compilemessages"], cwd=APP, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    for msgid in missing:
-        print(f"missing nb: {msgid!r}")
-    return 1 if missing else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
