@@ -206,7 +206,30 @@ def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
                 applied.update(result.plan.line_ids)
             else:
                 outcome.note = result.error[:300]
+        done = start // APPLY_CHUNK + 1
+        if done & (done - 1) == 0 and start + APPLY_CHUNK < len(to_apply) and done >= 2:
+            _fresh_statistics()  # after 2, 4, 8, ... chunks
     return applied
+
+
+def _fresh_statistics() -> None:
+    """PostgreSQL plans the foreign-key checks run at each commit once per session, from the
+    table sizes it knows then. On tables that were nearly empty (a new installation, a first big
+    run, or autovacuum off) that plan is a sequential scan, kept while the tables grow: a million
+    lines would then take hours. Statistics refreshed as the run doubles its work make it plan
+    again with the sizes it has reached."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from avstem.ledger.models import OpenItem, Posting, Settlement, SettlementLine, Voucher
+
+    from .models import MadeSettlement, PostedVoucher, ReconciledLine, ReconciledPosting, Reconciliation
+
+    models = (Voucher, Posting, OpenItem, Settlement, SettlementLine, Reconciliation, ReconciledLine,
+              ReconciledPosting, MadeSettlement, PostedVoucher)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
 
 
 def store(results, run_row=None, *, replace_accounts=None, replace_lines=None, keep=()) -> None:
