@@ -1,12 +1,20 @@
-"""Audit entries for many objects at once, for the batch services (`post_vouchers`).
+"""Audit entries for many objects at once, for the batch services (`post_vouchers`,
+`settle_many`, the reconciliation's automatic run).
 
-Writes exactly what `avstem.audit.services.record` writes, one entry per object, with one
-INSERT per batch instead of one per object.
+Writes exactly what `avstem.audit.services.record` writes, one entry per object, as plain rows in
+one insert per batch instead of one per object.
 """
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from avstem.audit.models import AuditEntry
+
+from .rows import insert_rows
+
+FIELDS = ["at", "actor", "actor_label", "company", "action", "object_type", "object_id", "object_repr", "changes",
+          "summary"]
 
 
 def actor_label(actor, job: str = "") -> str:
@@ -15,23 +23,13 @@ def actor_label(actor, job: str = "") -> str:
     return f"job:{job or 'system'}"
 
 
-def record_many(*, action: str, actor=None, job: str = "", company=None, items) -> None:
-    """`items` yields (object, changes, summary)."""
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+def record_many(*, action: str, actor=None, job: str = "", company=None, items) -> int:
+    """`items` yields (object, changes, summary); returns how many entries were written."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
-    entries = [
-        AuditEntry(
-            actor=actor,
-            actor_label=label,
-            company=company,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
-            changes=changes or {},
-            summary=summary,
-        )
-        for obj, changes, summary in items
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    now = timezone.now()
+    company_id = company.pk if company is not None else None
+    return insert_rows(AuditEntry, FIELDS, (
+        (now, user.pk if user else None, label, company_id, action, obj._meta.label, str(obj.pk), str(obj)[:300],
+         changes or {}, summary or "")
+        for obj, changes, summary in items))

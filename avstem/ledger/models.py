@@ -437,8 +437,12 @@ class Invoice(PostedDocument):
         verbose_name_plural = _("invoices")
 
     def __str__(self) -> str:
-        label = _("Credit note") if self.kind == InvoiceKind.CREDIT_NOTE else _("Invoice")
-        return f"{label} {self.number or _('(draft)')}"
+        return self.label_of(self.kind, self.number)
+
+    @staticmethod
+    def label_of(kind: str, number: int | None) -> str:
+        label = _("Credit note") if kind == InvoiceKind.CREDIT_NOTE else _("Invoice")
+        return f"{label} {number or _('(draft)')}"
 
     @property
     def is_credit_note(self) -> bool:
@@ -557,11 +561,22 @@ class OpenItem(models.Model):
 
     @property
     def label(self) -> str:
-        if self.invoice_id:
-            return str(self.invoice)
-        if self.supplier_invoice_id:
-            return _("Supplier invoice %(number)s") % {"number": self.supplier_invoice.supplier_invoice_number}
-        return self.description or _("Posting")
+        return self.label_of(self.description, (self.invoice.kind, self.invoice.number) if self.invoice_id else None,
+                             self.supplier_invoice.supplier_invoice_number if self.supplier_invoice_id else None)
+
+    # What `label` reads, for queries that fetch values instead of instances (settle_many).
+    LABEL_VALUES = ("description", "invoice_id", "invoice__kind", "invoice__number", "supplier_invoice_id",
+                    "supplier_invoice__supplier_invoice_number")
+
+    @staticmethod
+    def label_of(description: str, invoice: tuple[str, int | None] | None, supplier_invoice_number: str | None) -> str:
+        """`label` from values: `invoice` is the invoice's (kind, number), None without one;
+        `supplier_invoice_number` is None without a supplier invoice."""
+        if invoice is not None:
+            return Invoice.label_of(*invoice)
+        if supplier_invoice_number is not None:
+            return _("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
+        return description or _("Posting")
 
 
 class Settlement(models.Model):

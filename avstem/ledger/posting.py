@@ -49,6 +49,7 @@ from .models import (
 )
 from .money import format_amount
 from .periods import fiscal_year
+from .rows import insert_rows
 
 BULK_BATCH = 2000
 SERIES = frozenset(Series.values)
@@ -314,6 +315,21 @@ def post_voucher(actor, company, new: NewVoucher, *, job: str = "") -> Voucher:
 def post_vouchers(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "") -> list[Voucher]:
     """Post many vouchers in one transaction with bulk inserts (imports, payroll, bank files).
     All or nothing: a problem in any voucher refuses them all, naming the voucher."""
+    return [w.voucher for w in post_vouchers_written(actor, company, vouchers, job=job)]
+
+
+@dataclass
+class Written:
+    """A voucher as `post_vouchers_written` wrote it, so that a batch caller (the automatic bank
+    reconciliation) links and settles without reading back what was just written."""
+
+    voucher: Voucher
+    postings: list[tuple[int, int, int, int | None]]  # (posting id, line, account id, bank account id)
+    open_items: list[tuple[int, int, int | None, int | None]]  # (open item id, line, customer id, supplier id)
+
+
+def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "") -> list[Written]:
+    """`post_vouchers`, returning the keys of the postings and open items each voucher made."""
     if not vouchers:
         return []
     with transaction.atomic():
@@ -331,7 +347,13 @@ def post_vouchers(actor, company, vouchers: Sequence[NewVoucher], *, job: str = 
         return _write(actor, company, prepared, job)
 
 
-def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Voucher]:
+VOUCHER_FIELDS = ["company", "series", "fiscal_year", "number", "date", "description", "source", "reversal_of",
+                  "posted_at", "posted_by", "posted_by_label"]
+OPEN_ITEM_FIELDS = ["company", "posting", "customer", "supplier", "date", "due_date", "amount", "remaining", "kid",
+                    "description", "invoice", "supplier_invoice"]
+
+
+def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Written]:
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for p in prepared:
         counts[(p.new.series, p.fiscal_year)] += 1
@@ -342,37 +364,41 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Voucher]
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
-    vouchers = []
+    rows = []
     for p in prepared:
         key = (p.new.series, p.fiscal_year)
-        vouchers.append(Voucher(
-            company=company, series=p.new.series, fiscal_year=p.fiscal_year, number=next_number[key],
-            date=p.new.date, description=p.new.description.strip()[:200], source=p.new.source,
-            reversal_of=p.new.reversal_of, posted_at=now, posted_by=user, posted_by_label=label,
-        ))
+        rows.append((company.pk, p.new.series, p.fiscal_year, next_number[key], p.new.date,
+                     p.new.description.strip()[:200], p.new.source, p.new.reversal_of.pk if p.new.reversal_of else None,
+                     now, user.pk if user else None, label))
         next_number[key] += 1
-    Voucher.objects.bulk_create(vouchers, batch_size=BULK_BATCH)
+    # Plain rows (see rows.py); the instances returned are built from the same values.
+    keys = insert_rows(Voucher, VOUCHER_FIELDS, rows, ids=True)
+    vouchers = []
+    for pk, row, p in zip(keys, rows, prepared, strict=True):
+        voucher = Voucher(pk=pk, company=company, series=row[1], fiscal_year=row[2], number=row[3], date=row[4],
+                          description=row[5], source=row[6], reversal_of=p.new.reversal_of, posted_at=now,
+                          posted_by=user, posted_by_label=label)
+        voucher._state.adding = False
+        voucher._state.db = connection.alias
+        vouchers.append(voucher)
 
+    written = [Written(voucher, [], []) for voucher in vouchers]
     items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])
+    by_voucher = {w.voucher.pk: w for w in written}
+    for voucher, p in zip(vouchers, prepared, strict=True):
+        by_voucher[voucher.pk].postings.extend(
+            (spec["id"], spec["line"], spec["account"].pk, spec["bank_account_id"]) for spec in p.postings)
     if items:
-        ids = dict(
-            ((v, line), pk)
-            for v, line, pk in Posting.objects.filter(voucher_id__in=[voucher.pk for voucher, _s, _i in items])
-            .values_list("voucher_id", "line", "id")
-        )
-        OpenItem.objects.bulk_create(
-            [
-                OpenItem(
-                    company=company, posting_id=ids[(voucher.pk, spec["line"])], customer=spec["customer"],
-                    supplier=spec["supplier"], date=voucher.date, due_date=item["due_date"] or voucher.date,
-                    amount=spec["amount"], remaining=spec["amount"], kid=item["kid"] or "",
-                    description=spec["description"], invoice_id=item["invoice_id"],
-                    supplier_invoice_id=item["supplier_invoice_id"],
-                )
-                for voucher, spec, item in items
-            ],
-            batch_size=BULK_BATCH,
-        )
+        item_keys = insert_rows(OpenItem, OPEN_ITEM_FIELDS, [
+            (company.pk, spec["id"], spec["customer"].pk if spec["customer"] else None,
+             spec["supplier"].pk if spec["supplier"] else None, voucher.date, item["due_date"] or voucher.date,
+             spec["amount"], spec["amount"], item["kid"] or "", spec["description"], item["invoice_id"],
+             item["supplier_invoice_id"])
+            for voucher, spec, item in items], ids=True)
+        for pk, (voucher, spec, _item) in zip(item_keys, items, strict=True):
+            by_voucher[voucher.pk].open_items.append(
+                (pk, spec["line"], spec["customer"].pk if spec["customer"] else None,
+                 spec["supplier"].pk if spec["supplier"] else None))
     record_many(
         action="voucher.post", actor=actor, job=job, company=company,
         items=(
@@ -380,57 +406,38 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Voucher]
             for v, p in zip(vouchers, prepared, strict=True)
         ),
     )
-    return vouchers
+    return written
 
 
-# Posting rows go in with one COPY (PostgreSQL) or executemany (SQLite) per batch: building a
-# model instance per row and preparing every field through the ORM costs more than the checks
-# themselves. The rows are checked in `_prepare` and never updated, so nothing the model's
-# save() adds is lost.
-POSTING_FIELDS = (
+# Posting rows go in as plain rows (rows.py): building a model instance per row and preparing
+# every field through the ORM costs more than the checks themselves. The rows are checked in
+# `_prepare` and never updated, so nothing the model's save() adds is lost.
+POSTING_FIELDS = [
     "company", "voucher", "line", "account", "date", "amount", "description", "vat_code", "vat_rate", "vat_amount",
     "is_vat", "vat_base_line", "currency", "currency_amount", "customer", "supplier", "bank_account_id", "reference",
-)
+]
 
 
 def insert_postings(company, vouchers_and_specs) -> list[tuple]:
-    """Insert the posting rows of saved vouchers; returns (voucher, spec, open item data) for the
-    postings on subledger accounts, which become open items."""
-    ops = connection.ops
-    fields = [Posting._meta.get_field(name) for name in POSTING_FIELDS]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        ops.quote_name(Posting._meta.db_table),
-        ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    rate = Posting._meta.get_field("vat_rate")
-    rows, items = [], []
-    for voucher, specs in vouchers_and_specs:
-        day = ops.adapt_datefield_value(voucher.date)
-        for spec in specs:
+    """Insert the posting rows of saved vouchers (each spec gets its posting's key as "id");
+    returns (voucher, spec, open item data) for the postings on subledger accounts, which become
+    open items."""
+    rows, specs, items = [], [], []
+    for voucher, voucher_specs in vouchers_and_specs:
+        for spec in voucher_specs:
             item = spec.pop("_item", None)
             customer, supplier = spec["customer"], spec["supplier"]
-            vat_rate = spec["vat_rate"]
             rows.append((
-                company.pk, voucher.pk, spec["line"], spec["account"].pk, day, spec["amount"], spec["description"],
-                spec["vat_code"], ops.adapt_decimalfield_value(vat_rate, rate.max_digits, rate.decimal_places) if vat_rate is not None else None,
-                spec["vat_amount"], spec["is_vat"], spec["vat_base_line"], spec["currency"], spec["currency_amount"],
-                customer.pk if customer else None, supplier.pk if supplier else None, spec["bank_account_id"], spec["reference"],
+                company.pk, voucher.pk, spec["line"], spec["account"].pk, voucher.date, spec["amount"],
+                spec["description"], spec["vat_code"], spec["vat_rate"], spec["vat_amount"], spec["is_vat"],
+                spec["vat_base_line"], spec["currency"], spec["currency_amount"], customer.pk if customer else None,
+                supplier.pk if supplier else None, spec["bank_account_id"], spec["reference"],
             ))
+            specs.append(spec)
             if spec["account"].subledger and item is not None:
                 items.append((voucher, spec, item))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one command: far fewer round trips than one INSERT each.
-            copy_sql = "COPY {} ({}) FROM STDIN".format(
-                ops.quote_name(Posting._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields)
-            )
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            for start in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[start : start + 5000])
+    for spec, pk in zip(specs, insert_rows(Posting, POSTING_FIELDS, rows, ids=True), strict=True):
+        spec["id"] = pk
     return items
 
 

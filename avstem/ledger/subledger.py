@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
@@ -34,6 +35,7 @@ from .errors import LedgerError
 from .models import Account, Customer, OpenItem, Posting, Series, Settlement, SettlementLine, Supplier, Voucher
 from .money import format_amount
 from .posting import Line, NewVoucher, post_voucher
+from .rows import insert_rows, update_column
 
 PARTY_FIELDS = ("number", "name", "org_number", "address", "postal_code", "city", "email", "active")
 SUPPLIER_FIELDS = PARTY_FIELDS + ("bank_account", "iban", "bic", "default_account")
@@ -260,29 +262,60 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
     return settlement
 
 
+@dataclass(slots=True)
+class _Item:
+    """An open item as `settle_many` locks it: what the checks and the audit entry read."""
+
+    pk: int
+    customer_id: int | None
+    supplier_id: int | None
+    remaining: int
+    date: datetime.date
+    label: str
+
+
+def _lock_items(company, ids) -> dict[int, _Item]:
+    """Lock the open items (primary key order) and read them as values: a model instance per
+    item, and two more for its invoice, cost more than the whole settlement's writes."""
+    out = {}
+    for chunk in _chunks(sorted(ids)):
+        for pk, customer, supplier, remaining, day, text, invoice, kind, number, supplier_invoice, supplier_number in (
+                OpenItem.objects.select_for_update(of=("self",)).filter(pk__in=chunk, company=company).order_by("pk")
+                .values_list("pk", "customer_id", "supplier_id", "remaining", "date", *OpenItem.LABEL_VALUES)):
+            label = OpenItem.label_of(text, (kind, number) if invoice else None,
+                                      supplier_number if supplier_invoice else None)
+            out[pk] = _Item(pk, customer, supplier, remaining, day, label)
+    return out
+
+
+def _chunks(ids: list, size: int = 5000):
+    for start in range(0, len(ids), size):  # below SQLite's limit of variables per query
+        yield ids[start:start + size]
+
+
+SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "created_by_label"]
+
+
 @transaction.atomic
 def settle_many(actor, company, batch, *, job: str = "") -> list[Settlement]:
     """Many settlements in one go, for batch work (the bank reconciliation's automatic run):
     `batch` is [(payment item, [(open item, positive øre), ...], date, note), ...] (items or their
     ids). The same rules as `settle`, checked in order against the remaining amounts as earlier
     settlements of the batch change them; all or nothing. One locking query, one insert per kind
-    of row and one audit insert, instead of several queries per settlement."""
+    of row, one update and one audit insert, instead of several queries per settlement."""
     if not batch:
         return []
     ids = set()
     for payment, allocations, _day, _note in batch:
         ids.add(getattr(payment, "pk", payment))
         ids.update(getattr(item, "pk", item) for item, _amount in allocations)
-    locked = {
-        i.pk: i
-        for i in OpenItem.objects.select_for_update(of=("self",)).select_related("invoice", "supplier_invoice")
-        .filter(pk__in=sorted(ids), company=company).order_by("pk")
-    }
+    locked = _lock_items(company, ids)
     if len(locked) != len(ids):
         raise LedgerError(_("An open item does not exist in this company."))
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
-    settlements, all_lines, before = [], [], {}
+    now = timezone.now()
+    rows, all_lines, audits, changed = [], [], [], set()
     for payment, allocations, day, note in batch:
         pay = locked[getattr(payment, "pk", payment)]
         wanted = [(locked[getattr(item, "pk", item)], amount) for item, amount in allocations]
@@ -293,34 +326,31 @@ def settle_many(actor, company, batch, *, job: str = "") -> list[Settlement]:
         targets, total, problems = _allocation_problems(pay, wanted)
         if problems:
             raise LedgerError(*problems)
-        settlement = Settlement(company_id=company.pk, date=day or max([pay.date] + [t.date for t, _a in targets]),
-                                note=(note or "")[:200], created_by=user, created_by_label=label)
-        lines = [SettlementLine(settlement=settlement, open_item=pay, amount=_sign(pay.remaining) * total)]
-        lines += [SettlementLine(settlement=settlement, open_item=t, amount=_sign(t.remaining) * a) for t, a in targets]
+        day = day or max([pay.date] + [t.date for t, _a in targets])
+        rows.append((company.pk, day, (note or "")[:200], now, user.pk if user else None, label))
+        lines = [(pay, _sign(pay.remaining) * total)] + [(t, _sign(t.remaining) * a) for t, a in targets]
         changes = {}
-        for line in lines:
-            before.setdefault(line.open_item.pk, line.open_item.remaining)
-            changes[f"{line.open_item.label} (#{line.open_item.pk})"] = [
-                format_amount(line.open_item.remaining), format_amount(line.open_item.remaining - line.amount)]
-            line.open_item.remaining -= line.amount
-        settlement.audit_changes = changes
-        settlements.append((settlement, lines))
-    Settlement.objects.bulk_create([s for s, _lines in settlements], batch_size=1000)
-    for settlement, lines in settlements:
-        for line in lines:
-            all_lines.append((settlement.pk, line.open_item.pk, line.amount))
-    # Plain rows, as insert_postings writes postings: model instances cost more than the writes.
-    ops = connection.ops
-    table, items_table = ops.quote_name(SettlementLine._meta.db_table), ops.quote_name(OpenItem._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} (settlement_id, open_item_id, amount) VALUES (%s, %s, %s)", all_lines)
-        cursor.executemany(f"UPDATE {items_table} SET remaining = %s WHERE id = %s",
-                           [(locked[pk].remaining, pk) for pk in sorted(before)])
-    record_many(
-        action="settlement.create", actor=actor, job=job, company=company,
-        items=((settlement, settlement.audit_changes, settlement.note) for settlement, _lines in settlements),
-    )
-    return [s for s, _lines in settlements]
+        for item, amount in lines:
+            changes[f"{item.label} (#{item.pk})"] = [format_amount(item.remaining), format_amount(item.remaining - amount)]
+            item.remaining -= amount
+            changed.add(item.pk)
+        all_lines.append([(item.pk, amount) for item, amount in lines])
+        audits.append(changes)
+    # Plain rows (rows.py), as post_vouchers writes postings: model instances cost more than the writes.
+    keys = insert_rows(Settlement, SETTLEMENT_FIELDS, rows, ids=True)
+    insert_rows(SettlementLine, ["settlement", "open_item", "amount"],
+                [(pk, item, amount) for pk, lines in zip(keys, all_lines, strict=True) for item, amount in lines])
+    update_column(OpenItem, "remaining", [(pk, locked[pk].remaining) for pk in sorted(changed)])
+    settlements = []
+    for pk, (_company, day, note, _now, _user, _label) in zip(keys, rows, strict=True):
+        settlement = Settlement(pk=pk, company=company, date=day, note=note, created_at=now, created_by=user,
+                                created_by_label=label)
+        settlement._state.adding = False
+        settlement._state.db = connection.alias
+        settlements.append(settlement)
+    record_many(action="settlement.create", actor=actor, job=job, company=company,
+                items=((s, changes, s.note) for s, changes in zip(settlements, audits, strict=True)))
+    return settlements
 
 
 @transaction.atomic

@@ -1,0 +1,96 @@
+"""Plain rows into a table in one go, for the batch services (`post_vouchers`, `settle_many`,
+`record_many`, the reconciliation's automatic run): COPY on PostgreSQL, executemany on SQLite.
+Building a model instance per row and preparing every field through the ORM costs more than
+the writes themselves once there are hundreds of thousands of rows.
+
+Only for rows that are complete as given (the caller fills in what defaults and auto_now would):
+no signals, no save(). With `ids=True` the new primary keys come back in the order of the rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection, models
+
+SQLITE_BATCH = 5000
+
+
+def _adapter(field: models.Field):
+    ops = connection.ops
+    if isinstance(field, models.JSONField):
+        return lambda v: json.dumps(v, ensure_ascii=False)
+    if connection.vendor == "postgresql":
+        return None  # psycopg adapts dates, datetimes and decimals itself
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+    return None
+
+
+def _reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` keys from the table's sequence (PostgreSQL): the rows then go in with their ids,
+    so no RETURNING and no reading back."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool = False) -> list[int] | int:
+    """Insert `rows` (tuples in the order of the field `names`). Returns the new primary keys in
+    row order when `ids`, else how many rows went in."""
+    fields = [model._meta.get_field(name) for name in names]
+    adapters = [_adapter(f) for f in fields]
+    if any(adapters):
+        rows = [tuple(a(v) if a is not None and v is not None else v for a, v in zip(adapters, row)) for row in rows]
+    else:
+        rows = list(rows)
+    if not rows:
+        return [] if ids else 0
+    ops = connection.ops
+    db_table = model._meta.db_table
+    table = ops.quote_name(db_table)
+    columns = [ops.quote_name(f.column) for f in fields]
+    keys: list[int] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if ids:
+                keys = _reserve_ids(cursor, db_table, len(rows))
+                rows = [(key, *row) for key, row in zip(keys, rows)]
+                columns.insert(0, ops.quote_name(model._meta.pk.column))
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+            for start in range(0, len(rows), SQLITE_BATCH):
+                cursor.executemany(sql, rows[start:start + SQLITE_BATCH])
+            if ids:
+                # SQLite has one writer: inside our transaction nobody else inserts, and an
+                # AUTOINCREMENT key is the previous one plus one, so the keys are consecutive.
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+                keys = list(range(last - len(rows) + 1, last + 1))
+    return keys if ids else len(rows)
+
+
+def update_column(model: type[models.Model], name: str, values: list[tuple[int, object]]) -> None:
+    """Set column `name` of the rows given as (primary key, value) pairs: one UPDATE ... FROM
+    unnest(...) on PostgreSQL (integer columns; the arrays are sent as literals, which psycopg
+    does not need to adapt element by element), executemany on SQLite."""
+    if not values:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    column = ops.quote_name(model._meta.get_field(name).column)
+    pk = ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            keys = "{" + ",".join(str(int(k)) for k, _v in values) + "}"
+            new = "{" + ",".join(str(int(v)) for _k, v in values) + "}"
+            cursor.execute(f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(key, value) "
+                           f"WHERE {table}.{pk} = v.key", [keys, new])
+        else:
+            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [(v, k) for k, v in values])

@@ -1,0 +1,121 @@
+"""The ledger's batch entry points write plain rows (rows.py): the same rows, keys and audit
+entries as the one-at-a-time services, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from avstem.audit.models import AuditEntry
+from avstem.audit.services import record
+from avstem.ledger import invoicing
+from avstem.ledger.auditing import record_many
+from avstem.ledger.errors import LedgerError
+from avstem.ledger.invoicing import InvoiceLineInput as L
+from avstem.ledger.models import OpenItem, Posting, Settlement, SettlementLine
+from avstem.ledger.posting import Line, NewVoucher, post_vouchers_written
+from avstem.ledger.rows import insert_rows, update_column
+from avstem.ledger.subledger import settle, settle_many
+
+D = datetime.date
+
+
+def invoice(company, owner, customer, amount):
+    inv = invoicing.create_invoice(owner, company, customer=customer, invoice_date=D(2025, 3, 1), post=True,
+                                   lines=[L("Vare", Decimal(1), amount * 4 // 5, account="3000", vat_code="3")])
+    return invoicing.open_item_of(inv)
+
+
+def payments(owner, company, customer, amounts):
+    return post_vouchers_written(owner, company, [
+        NewVoucher(date=D(2025, 3, 20), description=f"Innbetaling {n}", series="bank", lines=[
+            Line("1920", amount, bank_account_id=None, reference=f"ref{n}"),
+            Line("1500", -amount, customer=customer)])
+        for n, amount in enumerate(amounts)])
+
+
+def test_written_keys_are_the_rows_in_the_database(company, owner, customer):
+    written = post_vouchers_written(owner, company, [
+        NewVoucher(date=D(2025, 3, 10), description="Rekvisita", lines=[
+            Line("6800", 125000, vat_code="1", gross=True), Line("1920", -125000)]),
+        NewVoucher(date=D(2025, 3, 20), description="Innbetaling", series="bank", lines=[
+            Line("1920", 50000), Line("1500", -50000, customer=customer, kid="0012344")]),
+    ])
+    for w in written:
+        stored = list(Posting.objects.filter(voucher=w.voucher).order_by("line")
+                      .values_list("pk", "line", "account_id", "bank_account_id"))
+        assert sorted(w.postings, key=lambda p: p[1]) == stored
+        items = list(OpenItem.objects.filter(posting__voucher=w.voucher).values_list(
+            "pk", "posting__line", "customer_id", "supplier_id"))
+        assert w.open_items == items
+    first, second = written
+    assert [p[1] for p in first.postings] == [1, 2, 3]  # the VAT line is one of them
+    assert first.open_items == [] and len(second.open_items) == 1
+    item = OpenItem.objects.get(pk=second.open_items[0][0])
+    assert (item.amount, item.remaining, item.kid, item.due_date, item.date) == (-50000, -50000, "0012344",
+                                                                                   D(2025, 3, 20), D(2025, 3, 20))
+    assert item.posting.customer_id == customer.pk
+    voucher = second.voucher
+    assert voucher.display_number.startswith("B2025-") and not voucher._state.adding
+    entry = AuditEntry.objects.get(action="voucher.post", object_id=str(voucher.pk))
+    assert (entry.actor, entry.actor_label, entry.company, entry.object_type) == (owner, owner.email, company,
+                                                                                  "ledger.Voucher")
+    assert entry.changes == {"date": [None, "2025-03-20"], "amount": [None, "500,00"]}
+    assert entry.object_repr == str(voucher) and entry.summary == "Innbetaling"
+
+
+def test_settle_many_matches_settle(company, owner, customer):
+    """The batch settles like `settle`: the same lines, remaining amounts and audit changes."""
+    a, b = invoice(company, owner, customer, 100000), invoice(company, owner, customer, 100000)
+    paid_a, paid_b = (w.open_items[0][0] for w in payments(owner, company, customer, [100000, 100000]))
+    one = settle(owner, OpenItem.objects.get(pk=paid_a), [(a, 60000)])
+    many = settle_many(owner, company, [(paid_b, [(b.pk, 60000)], None, "note")])
+    assert len(many) == 1 and isinstance(many[0], Settlement) and not many[0]._state.adding
+    assert many[0].note == "note" and many[0].date == D(2025, 3, 20)
+
+    def lines(settlement):
+        return sorted((line.open_item.remaining, line.amount) for line in SettlementLine.objects.filter(
+            settlement=settlement).select_related("open_item"))
+
+    assert lines(one) == lines(many[0]) == [(-40000, -60000), (40000, 60000)]
+    old = AuditEntry.objects.get(action="settlement.create", object_id=str(one.pk)).changes
+    new = AuditEntry.objects.get(action="settlement.create", object_id=str(many[0].pk)).changes
+    assert [v for _k, v in sorted(old.items())] == [v for _k, v in sorted(new.items())]
+    assert f"{b.label} (#{b.pk})" in new and b.label.startswith("Invoice ")
+
+
+def test_settle_many_checks_in_order_and_refuses_all(company, owner, customer):
+    item = invoice(company, owner, customer, 100000)
+    paid = [w.open_items[0][0] for w in payments(owner, company, customer, [70000, 70000])]
+    with pytest.raises(LedgerError, match="more than the 300,00 remaining"):
+        settle_many(owner, company, [(paid[0], [(item.pk, 70000)], None, ""), (paid[1], [(item.pk, 70000)], None, "")])
+    item.refresh_from_db()
+    assert item.remaining == 100000 and not Settlement.objects.filter(company=company).exists()
+
+
+def test_insert_rows_returns_keys_in_row_order(company, owner):
+    keys = insert_rows(Settlement, ["company", "date", "note", "created_at", "created_by", "created_by_label"],
+                       [(company.pk, D(2025, 1, n), f"n{n}", datetime.datetime.now(datetime.UTC), owner.pk, "x")
+                        for n in range(1, 4)], ids=True)
+    assert [Settlement.objects.get(pk=k).note for k in keys] == ["n1", "n2", "n3"]
+    assert insert_rows(Settlement, ["company"], []) == 0
+
+
+def test_update_column(company, owner, customer):
+    a, b = invoice(company, owner, customer, 100000), invoice(company, owner, customer, 50000)
+    update_column(OpenItem, "remaining", [(a.pk, 1), (b.pk, -2)])
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.remaining, b.remaining) == (1, -2)
+
+
+def test_record_many_writes_what_record_writes(company, owner, customer):
+    record(action="x.one", actor=owner, company=company, obj=customer, changes={"navn": ["Å", "Ø"]}, summary="s")
+    record_many(action="x.many", actor=owner, company=company, items=[(customer, {"navn": ["Å", "Ø"]}, "s")])
+    fields = ("actor_id", "actor_label", "company_id", "object_type", "object_id", "object_repr", "changes", "summary")
+    one, many = (AuditEntry.objects.filter(action=a).values_list(*fields).get() for a in ("x.one", "x.many"))
+    assert one == many
+    record_many(action="x.job", job="bank-sync", items=[(customer, None, "")])
+    entry = AuditEntry.objects.get(action="x.job")
+    assert (entry.actor, entry.actor_label, entry.company, entry.changes) == (None, "job:bank-sync", None, {})
