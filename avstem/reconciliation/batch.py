@@ -1,8 +1,9 @@
 """Many reconciliations in one transaction, for the automatic run: the same checks and the same
 rows as `services.apply`, with a handful of set-based queries per chunk instead of some thirty
 per line (lines, postings and open items locked in one query each, every voucher through one
-`post_vouchers`, every settlement through one `settle_many`, links and audit entries inserted
-in bulk).
+`post_vouchers_written`, which hands back the keys it wrote so nothing is read back, every
+settlement through one `settle_many`, reconciliations, links and audit entries inserted as plain
+rows: see avstem/ledger/rows.py).
 
 A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
 amount, is refused on its own (with the reason) and the rest go ahead. Should the ledger refuse
@@ -15,16 +16,17 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avstem.banking.models import BankAccount, BankLine, LineStatus, ReconciliationStatus
 from avstem.ledger import subledger
-from avstem.ledger.auditing import actor_label
+from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
-from avstem.ledger.posting import post_vouchers
+from avstem.ledger.posting import post_vouchers_written
+from avstem.ledger.rows import insert_rows
 
 from . import services
 from .errors import ReconciliationError
@@ -39,7 +41,6 @@ from .models import (
     Reconciliation,
 )
 from .plans import Plan
-from .rows import audit_rows, insert_rows
 
 log = logging.getLogger("avstem.reconciliation")
 
@@ -113,11 +114,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
                          .select_related("voucher")})
         linked.update(ReconciledPosting.objects.filter(posting_id__in=chunk, active=True).values_list("posting_id", flat=True))
 
-    item_ids = sorted({i for p in plans for i, _a in p.items})
-    items: dict[int, OpenItem] = {}
-    for chunk in chunks(item_ids):
-        items.update({i.pk: i for i in OpenItem.objects.select_for_update(of=("self",)).filter(company=company, pk__in=chunk)
-                      .select_related("invoice", "supplier_invoice")})
+    items = _locked_items(company, plans)
     remaining = {pk: i.remaining for pk, i in items.items()}
 
     used_lines, used_postings = set(), set()
@@ -169,20 +166,17 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     parties = _parties(company, todo, items)
     posting_plans = [r for r in todo if r.plan.posts]
     new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
-    vouchers = post_vouchers(actor, company, new_vouchers, job=job) if new_vouchers else []
-    for r, voucher in zip(posting_plans, vouchers, strict=True):
-        r.voucher = voucher  # type: ignore[attr-defined]
-
-    voucher_ids = [v.pk for v in vouchers]
+    written = post_vouchers_written(actor, company, new_vouchers, job=job) if new_vouchers else []
+    # The ledger hands back the keys of what it wrote: the payments' open items to settle and
+    # the bank postings to link, without reading them back.
     payments: dict[int, dict[tuple, int]] = defaultdict(dict)
     bank_postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for chunk in chunks(voucher_ids):
-        for pk, voucher_id, customer, supplier in OpenItem.objects.filter(posting__voucher_id__in=chunk).values_list(
-                "pk", "posting__voucher_id", "customer_id", "supplier_id"):
-            payments[voucher_id][(customer, supplier)] = pk
-        for pk, voucher_id, account_id in Posting.objects.filter(voucher_id__in=chunk, bank_account_id__isnull=False).values_list(
-                "pk", "voucher_id", "account_id"):
-            bank_postings[voucher_id].append((pk, account_id))
+    for r, w in zip(posting_plans, written, strict=True):
+        r.voucher = w.voucher  # type: ignore[attr-defined]
+        for pk, _line, customer, supplier in w.open_items:
+            payments[w.voucher.pk][(customer, supplier)] = pk
+        bank_postings[w.voucher.pk] = [(pk, account_id) for pk, _line, account_id, bank_account_id in w.postings
+                                       if bank_account_id is not None]
 
     specs, owners = [], []
     for r in posting_plans:
@@ -195,6 +189,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         t.gl_account for r in todo for t in r.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
+    now = timezone.now()
     recs = []
     for r in todo:
         plan, locked = r.plan, r.locked
@@ -207,10 +202,10 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
             company=company, bank_account=locked.account, method=plan.method, kind=plan.kind, confidence=plan.confidence,
             explanation=plan.explanation, rule_id=plan.rule_id, run=run, date=max(dates),
             amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
-            note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_by=user,
+            note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now, created_by=user,
             created_by_label=label)
         recs.append(r.reconciliation)
-    Reconciliation.objects.bulk_create(recs, batch_size=1000)
+    _insert_reconciliations(recs)
 
     line_links, posting_links, posted, made = [], [], [], []
     for r in todo:
@@ -231,7 +226,6 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     insert_rows(MadeSettlement, ["reconciliation", "settlement"], made)
 
     line_ids = sorted(used_lines)
-    now = timezone.now()
     for chunk in chunks(line_ids):
         BankLine.objects.filter(pk__in=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
         LineProposal.objects.filter(bank_line_id__in=chunk).delete()
@@ -239,14 +233,52 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     by_owner = defaultdict(list)
     for owner, settlement in zip(owners, settlements):
         by_owner[id(owner)].append(settlement)
-    audit_rows(action="reconciliation.create", actor=actor, job=job, company=company, items=(
+    record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
         (r.reconciliation, services._audit_changes(r.reconciliation, r.locked, getattr(r, "voucher", None),
                                                    by_owner[id(r)]),
          services._summary(r.plan, r.locked)) for r in todo))
     return results
 
 
-def _parties(company, todo: list[Applied], items: dict[int, OpenItem]) -> dict[tuple[str, int], object]:
+@dataclass(slots=True)
+class _Item:
+    """An open item as the batch locks it: what the checks and the voucher read (a model
+    instance, with its invoice for the label, costs more than the rest of the work)."""
+
+    pk: int
+    customer_id: int | None
+    supplier_id: int | None
+    remaining: int
+    label_values: tuple
+
+    @property
+    def label(self) -> str:
+        text, invoice, kind, number, supplier_invoice, supplier_number = self.label_values
+        return OpenItem.label_of(text, (kind, number) if invoice else None, supplier_number if supplier_invoice else None)
+
+
+def _locked_items(company, plans: list[Plan]) -> dict[int, _Item]:
+    items = {}
+    for chunk in chunks(sorted({i for p in plans for i, _a in p.items})):
+        for pk, customer, supplier, remaining, *label in (
+                OpenItem.objects.select_for_update(of=("self",)).filter(company=company, pk__in=chunk).order_by("pk")
+                .values_list("pk", "customer_id", "supplier_id", "remaining", *OpenItem.LABEL_VALUES)):
+            items[pk] = _Item(pk, customer, supplier, remaining, tuple(label))
+    return items
+
+
+def _insert_reconciliations(recs: list[Reconciliation]) -> None:
+    """Insert the unsaved `recs` (every field set, created_at too) as plain rows (see
+    avstem/ledger/rows.py) and give them their keys."""
+    fields = [f for f in Reconciliation._meta.concrete_fields if not f.primary_key]
+    rows = [tuple(getattr(rec, f.attname) for f in fields) for rec in recs]
+    for rec, pk in zip(recs, insert_rows(Reconciliation, [f.name for f in fields], rows, ids=True), strict=True):
+        rec.pk = pk
+        rec._state.adding = False
+        rec._state.db = connection.alias
+
+
+def _parties(company, todo: list[Applied], items: dict[int, _Item]) -> dict[tuple[str, int], object]:
     customers, suppliers = set(), set()
     for r in todo:
         for item_id, _a in r.plan.items:
