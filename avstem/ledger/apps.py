@@ -13,6 +13,9 @@ class LedgerConfig(AppConfig):
         from avstem.companies.models import Company
 
         from .chart import company_created
+        from .rows import register_lookups
+
+        register_lookups()
 
         # Every new company gets the standard chart and ledger settings in the transaction
         # that creates it; `ensure_chart` also fills in companies created before this app.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 SQLITE_BATCH = 5000
@@ -31,10 +32,17 @@ def _adapter(field: models.Field):
     return None
 
 
+_sequences: dict[str, str] = {}
+
+
 def _reserve_ids(cursor, table: str, count: int) -> list[int]:
     """`count` keys from the table's sequence (PostgreSQL): the rows then go in with their ids,
-    so no RETURNING and no reading back."""
-    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+    so no RETURNING and no reading back. The sequence's name is looked up once (per row, the
+    lookup cost more than the keys)."""
+    if table not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        _sequences[table] = cursor.fetchone()[0]
+    cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequences[table], count])
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -94,3 +102,27 @@ def update_column(model: type[models.Model], name: str, values: list[tuple[int, 
                            f"WHERE {table}.{pk} = v.key", [keys, new])
         else:
             cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [(v, k) for k, v in values])
+
+
+class AnyKey(models.lookups.In):
+    """`field__any_key=[keys]`: `field__in` for long lists of integer keys. psycopg binds
+    parameters on the client: a query with a thousand placeholders costs more to prepare than
+    to run, so PostgreSQL gets one array literal (`= ANY('{1,2,3}'::bigint[])`) instead. Other
+    databases get the IN list (keep it under SQLite's limit of variables)."""
+
+    lookup_name = "any_key"
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        keys = [int(k) for k in self.rhs if k is not None]
+        if not keys:
+            raise EmptyResultSet
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, keys)) + "}"]
+
+
+def register_lookups() -> None:
+    """Called from the app's ready(): `any_key` on primary and foreign keys."""
+    for field in (models.AutoField, models.BigAutoField, models.ForeignKey):
+        field.register_lookup(AnyKey)

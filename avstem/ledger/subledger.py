@@ -280,7 +280,7 @@ def _lock_items(company, ids) -> dict[int, _Item]:
     out = {}
     for chunk in _chunks(sorted(ids)):
         for pk, customer, supplier, remaining, day, text, invoice, kind, number, supplier_invoice, supplier_number in (
-                OpenItem.objects.select_for_update(of=("self",)).filter(pk__in=chunk, company=company).order_by("pk")
+                OpenItem.objects.select_for_update(of=("self",)).filter(pk__any_key=chunk, company=company).order_by("pk")
                 .values_list("pk", "customer_id", "supplier_id", "remaining", "date", *OpenItem.LABEL_VALUES)):
             label = OpenItem.label_of(text, (kind, number) if invoice else None,
                                       supplier_number if supplier_invoice else None)

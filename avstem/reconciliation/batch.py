@@ -74,10 +74,10 @@ def _locked_lines(company, plans, results) -> dict[int, BankLine]:
     ids = sorted({i for p in plans for i in p.line_ids})
     lines = {}
     for chunk in chunks(ids):
-        lines.update({line.pk: line for line in BankLine.objects.select_for_update().filter(company=company, pk__in=chunk)})
+        lines.update({line.pk: line for line in BankLine.objects.select_for_update().filter(company=company, pk__any_key=chunk)})
     taken = set()
     for chunk in chunks(ids):
-        taken.update(ReconciledLine.objects.filter(bank_line_id__in=chunk, active=True).values_list("bank_line_id", flat=True))
+        taken.update(ReconciledLine.objects.filter(bank_line_id__any_key=chunk, active=True).values_list("bank_line_id", flat=True))
     for n, plan in enumerate(plans):
         counterparts = {t.counterpart_line: t for t in plan.transfers if t.counterpart_line is not None}
         for line_id in plan.line_ids:
@@ -227,9 +227,9 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
 
     line_ids = sorted(used_lines)
     for chunk in chunks(line_ids):
-        BankLine.objects.filter(pk__in=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
-        LineProposal.objects.filter(bank_line_id__in=chunk).delete()
-        LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
+        BankLine.objects.filter(pk__any_key=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
+        LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
+        LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
     by_owner = defaultdict(list)
     for owner, settlement in zip(owners, settlements):
         by_owner[id(owner)].append(settlement)
@@ -243,27 +243,24 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
 @dataclass(slots=True)
 class _Item:
     """An open item as the batch locks it: what the checks and the voucher read (a model
-    instance, with its invoice for the label, costs more than the rest of the work)."""
+    instance costs more than the rest of the work; the ledger's settle_many reads the labels)."""
 
     pk: int
     customer_id: int | None
     supplier_id: int | None
     remaining: int
-    label_values: tuple
 
     @property
-    def label(self) -> str:
-        text, invoice, kind, number, supplier_invoice, supplier_number = self.label_values
-        return OpenItem.label_of(text, (kind, number) if invoice else None, supplier_number if supplier_invoice else None)
+    def label(self) -> str:  # for the rare refusal only
+        return OpenItem.objects.select_related("invoice", "supplier_invoice").get(pk=self.pk).label
 
 
 def _locked_items(company, plans: list[Plan]) -> dict[int, _Item]:
     items = {}
     for chunk in chunks(sorted({i for p in plans for i, _a in p.items})):
-        for pk, customer, supplier, remaining, *label in (
-                OpenItem.objects.select_for_update(of=("self",)).filter(company=company, pk__in=chunk).order_by("pk")
-                .values_list("pk", "customer_id", "supplier_id", "remaining", *OpenItem.LABEL_VALUES)):
-            items[pk] = _Item(pk, customer, supplier, remaining, tuple(label))
+        for row in (OpenItem.objects.select_for_update().filter(company=company, pk__any_key=chunk).order_by("pk")
+                    .values_list("pk", "customer_id", "supplier_id", "remaining")):
+            items[row[0]] = _Item(*row)
     return items
 
 
@@ -288,7 +285,7 @@ def _parties(company, todo: list[Applied], items: dict[int, _Item]) -> dict[tupl
             (customers if kind == "customer" else suppliers).add(pid)
     parties: dict[tuple[str, int], object] = {}
     for chunk in chunks(sorted(customers)):
-        parties.update({("customer", c.pk): c for c in Customer.objects.filter(company=company, pk__in=chunk)})
+        parties.update({("customer", c.pk): c for c in Customer.objects.filter(company=company, pk__any_key=chunk)})
     for chunk in chunks(sorted(suppliers)):
-        parties.update({("supplier", s.pk): s for s in Supplier.objects.filter(company=company, pk__in=chunk)})
+        parties.update({("supplier", s.pk): s for s in Supplier.objects.filter(company=company, pk__any_key=chunk)})
     return parties

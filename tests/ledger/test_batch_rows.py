@@ -119,3 +119,10 @@ def test_record_many_writes_what_record_writes(company, owner, customer):
     record_many(action="x.job", job="bank-sync", items=[(customer, None, "")])
     entry = AuditEntry.objects.get(action="x.job")
     assert (entry.actor, entry.actor_label, entry.company, entry.changes) == (None, "job:bank-sync", None, {})
+
+
+def test_any_key_is_in(company, owner, customer):
+    a, b = invoice(company, owner, customer, 100000), invoice(company, owner, customer, 50000)
+    assert set(OpenItem.objects.filter(pk__any_key=[a.pk, b.pk, 10**12]).values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert list(OpenItem.objects.filter(customer_id__any_key=[customer.pk]).order_by("pk")) == [a, b]
+    assert not OpenItem.objects.filter(pk__any_key=[]).exists()
