@@ -44,6 +44,11 @@ NB: dict[str, str | list[str]] = {
     "when its confidence is at least this. Everything else waits on the screen.":
         "Et sikkert treff (gyldig KID, ende-til-ende-ID-en til vår egen betaling, en entydig postering) brukes uten "
         "klikk når sikkerheten er minst dette. Alt annet venter i avstemmingsbildet.",
+    "At 90 % (the default) a partial, over- or double payment by a valid KID is posted to the customer too: what is "
+    "short stays open on the invoice, what is over is a credit on the customer. At 95 % these wait on the screen.":
+        "Ved 90 % (standard) føres også delbetalinger, overbetalinger og doble betalinger med gyldig KID på kunden: "
+        "det som mangler, står åpent på fakturaen, og det som er betalt for mye, står som tilgode på kunden. "
+        "Ved 95 % venter disse i avstemmingsbildet.",
     "Sign off through": "Signer ut til og med",
     "Note": "Merknad",
     "Date": "Dato",

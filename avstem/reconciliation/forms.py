@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from avstem.ledger.forms import AmountField, account_choices, party_choices, vat_choices
@@ -152,8 +153,13 @@ class AutomationForm(forms.Form):
     on = forms.BooleanField(label=_("Automatic bank reconciliation"), required=False)
     min_confidence = forms.ChoiceField(
         label=_("Confidence needed"), choices=[(c, f"{float(c) * 100:.0f} %") for c in CONFIDENCE_CHOICES],
-        help_text=_("A certain match (a valid KID, our own payment's end-to-end id, a unique posting) is applied "
-                    "without a click when its confidence is at least this. Everything else waits on the screen."))
+        help_text=format_lazy(
+            "{} {}",
+            _("A certain match (a valid KID, our own payment's end-to-end id, a unique posting) is applied "
+              "without a click when its confidence is at least this. Everything else waits on the screen."),
+            _("At 90 % (the default) a partial, over- or double payment by a valid KID is posted to the customer "
+              "too: what is short stays open on the invoice, what is over is a credit on the customer. At 95 % "
+              "these wait on the screen.")))
 
 
 class SignOffForm(forms.Form):

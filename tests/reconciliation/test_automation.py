@@ -100,6 +100,23 @@ def test_uneven_kid_payments_are_posted_to_the_customer_and_leave_the_rest_visib
     assert [kinds[line.pk] for line in lines] == ["partial", "overpayment", "kid", "duplicate"]
 
 
+def test_at_95_percent_an_uneven_kid_payment_waits_on_the_screen(owner, company, account, customer, agreement):
+    from avstem.reconciliation import automatic
+
+    automation.set_automation(owner, company, account, on=True, min_confidence="0.95")
+    short, short_item = invoice(owner, company, customer, 125000)
+    exact, exact_item = invoice(owner, company, customer, 80000)
+    partial = bank_line(account, 50000, kid=short.kid)
+    bank_line(account, 80000, kid=exact.kid)
+
+    automatic.run(company, trigger="sync")
+
+    short_item.refresh_from_db()
+    exact_item.refresh_from_db()
+    assert (short_item.remaining, exact_item.remaining) == (125000, 0)
+    assert LineProposal.objects.filter(bank_line=partial).order_by("rank").first().kind == "partial"
+
+
 def test_with_automation_off_the_sync_only_proposes(monkeypatch, owner, company, account, customer, agreement):
     from avstem.banking import sync, tasks
 
