@@ -50,11 +50,12 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
     """Insert `rows` (tuples in the order of the field `names`). Returns the new primary keys in
     row order when `ids`, else how many rows went in."""
     fields = [model._meta.get_field(name) for name in names]
-    adapters = [_adapter(f) for f in fields]
-    if any(adapters):
-        rows = [tuple(a(v) if a is not None and v is not None else v for a, v in zip(adapters, row)) for row in rows]
-    else:
-        rows = list(rows)
+    adapters = [(n, a) for n, a in enumerate(_adapter(f) for f in fields) if a is not None]
+    rows = [list(row) for row in rows] if adapters else list(rows)
+    for row in rows if adapters else ():
+        for n, adapt in adapters:
+            if row[n] is not None:
+                row[n] = adapt(row[n])
     if not rows:
         return [] if ids else 0
     ops = connection.ops
@@ -66,7 +67,7 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
         if connection.vendor == "postgresql":
             if ids:
                 keys = _reserve_ids(cursor, db_table, len(rows))
-                rows = [(key, *row) for key, row in zip(keys, rows)]
+                rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
                 columns.insert(0, ops.quote_name(model._meta.pk.column))
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:

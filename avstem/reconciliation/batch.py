@@ -12,9 +12,10 @@ the batch as a whole (a locked period, say), the chunk falls back to one plan at
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -70,11 +71,33 @@ def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None) ->
     return out
 
 
-def _locked_lines(company, plans, results) -> dict[int, BankLine]:
+@dataclass(slots=True)
+class _Line:
+    """A bank line as the batch locks it: the fields the checks, the voucher and the audit entry
+    read (services take it for a BankLine), without a model instance per line."""
+
+    pk: int
+    bank_account_id: int
+    date: datetime.date
+    amount: int
+    ref: str
+    description: str
+    counterparty_name: str
+    status: str
+    reconciliation_status: str
+    deleted_at: datetime.datetime | None
+
+
+LINE_VALUES = [f.name for f in fields(_Line)]
+
+
+def _locked_lines(company, plans, results) -> dict[int, _Line]:
     ids = sorted({i for p in plans for i in p.line_ids})
     lines = {}
     for chunk in chunks(ids):
-        lines.update({line.pk: line for line in BankLine.objects.select_for_update().filter(company=company, pk__any_key=chunk)})
+        for row in (BankLine.objects.select_for_update().filter(company=company, pk__any_key=chunk).order_by("pk")
+                    .values_list(*LINE_VALUES)):
+            lines[row[0]] = _Line(*row)
     taken = set()
     for chunk in chunks(ids):
         taken.update(ReconciledLine.objects.filter(bank_line_id__any_key=chunk, active=True).values_list("bank_line_id", flat=True))
