@@ -85,6 +85,22 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
     return keys if ids else len(rows)
 
 
+def insert_instances(objs: list[models.Model], *, ids: bool = False) -> None:
+    """Insert unsaved instances of one model as plain rows: every field as set on the instance
+    (give auto_now fields their value), the key too unless it is an auto field. With `ids` the
+    instances get their new keys and count as saved."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    rows = [tuple(getattr(obj, f.attname) for f in fields) for obj in objs]
+    keys = insert_rows(model, [f.name for f in fields], rows, ids=ids)
+    for obj, pk in zip(objs, keys if ids else (), strict=False):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def update_column(model: type[models.Model], name: str, values: list[tuple[int, object]]) -> None:
     """Set column `name` of the rows given as (primary key, value) pairs: one UPDATE ... FROM
     unnest(...) on PostgreSQL (integer columns; the arrays are sent as literals, which psycopg

@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, fields
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
 from avstem.ledger.posting import post_vouchers_written
-from avstem.ledger.rows import insert_rows
+from avstem.ledger.rows import insert_instances, insert_rows
 
 from . import services
 from .errors import ReconciliationError
@@ -228,7 +228,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
             note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now, created_by=user,
             created_by_label=label)
         recs.append(r.reconciliation)
-    _insert_reconciliations(recs)
+    insert_instances(recs, ids=True)  # plain rows: see avstem/ledger/rows.py
 
     line_links, posting_links, posted, made = [], [], [], []
     for r in todo:
@@ -285,17 +285,6 @@ def _locked_items(company, plans: list[Plan]) -> dict[int, _Item]:
                     .values_list("pk", "customer_id", "supplier_id", "remaining")):
             items[row[0]] = _Item(*row)
     return items
-
-
-def _insert_reconciliations(recs: list[Reconciliation]) -> None:
-    """Insert the unsaved `recs` (every field set, created_at too) as plain rows (see
-    avstem/ledger/rows.py) and give them their keys."""
-    fields = [f for f in Reconciliation._meta.concrete_fields if not f.primary_key]
-    rows = [tuple(getattr(rec, f.attname) for f in fields) for rec in recs]
-    for rec, pk in zip(recs, insert_rows(Reconciliation, [f.name for f in fields], rows, ids=True), strict=True):
-        rec.pk = pk
-        rec._state.adding = False
-        rec._state.db = connection.alias
 
 
 def _parties(company, todo: list[Applied], items: dict[int, _Item]) -> dict[tuple[str, int], object]:

@@ -16,7 +16,7 @@ from avstem.ledger.errors import LedgerError
 from avstem.ledger.invoicing import InvoiceLineInput as L
 from avstem.ledger.models import OpenItem, Posting, Settlement, SettlementLine
 from avstem.ledger.posting import Line, NewVoucher, post_vouchers_written
-from avstem.ledger.rows import insert_rows, update_column
+from avstem.ledger.rows import insert_instances, insert_rows, update_column
 from avstem.ledger.subledger import settle, settle_many
 
 D = datetime.date
@@ -126,3 +126,11 @@ def test_any_key_is_in(company, owner, customer):
     assert set(OpenItem.objects.filter(pk__any_key=[a.pk, b.pk, 10**12]).values_list("pk", flat=True)) == {a.pk, b.pk}
     assert list(OpenItem.objects.filter(customer_id__any_key=[customer.pk]).order_by("pk")) == [a, b]
     assert not OpenItem.objects.filter(pk__any_key=[]).exists()
+
+
+def test_insert_instances(company, owner):
+    settlements = [Settlement(company=company, date=D(2025, 1, n), note=f"i{n}", created_at=datetime.datetime.now(datetime.UTC),
+                              created_by=owner, created_by_label="x") for n in (1, 2)]
+    insert_instances(settlements, ids=True)
+    assert [Settlement.objects.get(pk=s.pk).note for s in settlements] == ["i1", "i2"]
+    assert not settlements[0]._state.adding
