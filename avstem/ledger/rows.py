@@ -17,6 +17,19 @@ from django.db import connection, models
 SQLITE_BATCH = 5000
 
 
+def _memo(adapt):
+    """`adapt`, remembering its answers for one insert: a batch's rows share a few dates and
+    one timestamp."""
+    seen: dict = {}
+
+    def adapted(value):
+        if value not in seen:
+            seen[value] = adapt(value)
+        return seen[value]
+
+    return adapted
+
+
 def _adapter(field: models.Field):
     ops = connection.ops
     if isinstance(field, models.JSONField):
@@ -24,9 +37,9 @@ def _adapter(field: models.Field):
     if connection.vendor == "postgresql":
         return None  # psycopg adapts dates, datetimes and decimals itself
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        return _memo(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return _memo(ops.adapt_datefield_value)
     if isinstance(field, models.DecimalField):
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     return None

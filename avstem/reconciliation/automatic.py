@@ -113,11 +113,12 @@ def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None
         company=company, bank_account_id=next(iter(scope)) if len(scope) == 1 else None, trigger=trigger,
         apply=bool(apply_to), started_by=actor if getattr(actor, "is_authenticated", False) else None,
         label=actor_label(actor, job))
-    lines = inputs.bank_lines(company)
-    candidates = dict(
-        open_items=inputs.open_items(company), postings=inputs.ledger_postings(company, company_accounts),
-        sent_payments=inputs.sent_payments(company), own_accounts=inputs.own_accounts(company),
-        rules=inputs.rules(company), learner=inputs.learner(company), config=inputs.config(company))
+    with _paused_gc():  # what loads here lives until the run ends: nothing for the collector to find
+        lines = inputs.bank_lines(company)
+        candidates = dict(
+            open_items=inputs.open_items(company), postings=inputs.ledger_postings(company, company_accounts),
+            sent_payments=inputs.sent_payments(company), own_accounts=inputs.own_accounts(company),
+            rules=inputs.rules(company), learner=inputs.learner(company), config=inputs.config(company))
     seconds["load"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result = matching.reconcile(lines, **candidates)
@@ -170,6 +171,17 @@ def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None
                           "left": [None, run_row.left]},
                  summary=f"{run_row.get_trigger_display()}: {run_row.lines}")
     return res
+
+
+@contextmanager
+def _paused_gc():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @contextmanager
