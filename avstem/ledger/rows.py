@@ -76,7 +76,9 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
     table = ops.quote_name(db_table)
     columns = [ops.quote_name(f.column) for f in fields]
     keys: list[int] = []
-    with connection.cursor() as cursor:
+    # COPY goes to psycopg's own cursor: its errors (a unique key taken meanwhile) become
+    # Django's, as for every other query, so callers catch IntegrityError as usual.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             if ids:
                 keys = _reserve_ids(cursor, db_table, len(rows))

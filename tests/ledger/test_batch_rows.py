@@ -134,3 +134,18 @@ def test_insert_instances(company, owner):
     insert_instances(settlements, ids=True)
     assert [Settlement.objects.get(pk=s.pk).note for s in settlements] == ["i1", "i2"]
     assert not settlements[0]._state.adding
+
+
+def test_a_refused_insert_is_djangos_integrity_error(company, owner):
+    """COPY runs on psycopg's own cursor: a unique key taken must still be an IntegrityError
+    that the services catch (the reconciliation's links back up its row locks this way)."""
+    from django.db import IntegrityError, transaction
+
+    from avstem.ledger.models import Voucher
+
+    row = (company.pk, "manual", 2025, 999, D(2025, 3, 1), "x", "", None, datetime.datetime.now(datetime.UTC), None, "x")
+    names = ["company", "series", "fiscal_year", "number", "date", "description", "source", "reversal_of", "posted_at",
+             "posted_by", "posted_by_label"]
+    insert_rows(Voucher, names, [row])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Voucher, names, [row])
