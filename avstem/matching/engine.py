@@ -542,8 +542,8 @@ class _Run:
                 if take:
                     alloc.append(Target(OPEN_ITEM, iid, sign * take))
                 left -= take
-            # Automatic only when configured, by a structured reference, and never when the
-            # shortfall could be a fee instead (then it is one of two readings).
+            # Automatic (Config.auto_partial) only by a structured reference naming one item, and
+            # never when the shortfall could be a fee instead (then it is one of two readings).
             automatic = (certain and config.auto_partial and len(usable) == 1 and not fee_sized
                          and kind in (Kind.KID, Kind.END_TO_END) and not self._payer_elsewhere(u, first, parts))
             confidence = AUTO_UNEVEN if automatic else (0.6 if plausible else 0.75) if len(usable) == 1 else 0.55
