@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avstem.indexes import where_set
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit entry."""
@@ -20,14 +22,14 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
     # Users are deactivated, never deleted, once they have acted: PROTECT keeps the trail whole.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor_label = models.CharField(_("actor"), max_length=200)
     company = models.ForeignKey(
-        "companies.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "companies.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     action = models.CharField(_("action"), max_length=60)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -40,7 +42,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["company", "-at"]), models.Index(fields=["object_type", "object_id"])]
+        # Every query filters by company, so (company, -at) serves them all; a job's entries
+        # have no actor, so only entries by a user are indexed by it (see avstem/indexes.py).
+        indexes = [models.Index(fields=["company", "-at"]), models.Index(fields=["object_type", "object_id"]),
+                   where_set("actor", "audit_actor_set")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from avstem.indexes import where_set
+
 from .scheduling import default_sync_time
 
 
@@ -232,8 +234,8 @@ class BankLine(models.Model):
     line the bank dropped is soft-deleted by the sync with `dropped_by_bank` set.
     """
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
-    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="lines")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="lines", db_index=False)
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.BOOKED)
     amount = models.BigIntegerField(_("amount"), help_text="øre; credits (money in) positive")
     currency = models.CharField(_("currency"), max_length=3, default="NOK")
@@ -253,14 +255,14 @@ class BankLine(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     sources = models.CharField(max_length=80, blank=True)  # every source it arrived by, comma-separated
     import_batch = models.ForeignKey("ImportBatch", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="lines")
+                                     related_name="lines", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     delete_reason = models.CharField(_("reason"), max_length=300, blank=True)
     # A pending line the bank stopped reporting (sync.py): removed by the sync, not by a user, so
     # it comes back if the bank reports the transaction again.
@@ -279,6 +281,9 @@ class BankLine(models.Model):
         indexes = [
             models.Index(fields=["bank_account", "date", "amount"], name="banking_line_account_date"),
             models.Index(fields=["company", "reconciliation_status"], name="banking_line_to_reconcile"),
+            where_set("import_batch", "banking_line_import_batch"),
+            where_set("created_by", "banking_line_created_by"),
+            where_set("deleted_by", "banking_line_deleted_by"),
         ]
         verbose_name = _("bank line")
         verbose_name_plural = _("bank lines")

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from avstem.indexes import where_set
+
 from .errors import ImmutableError
 from .money import format_amount
 
@@ -204,7 +206,7 @@ class NumberCounter(models.Model):
 
 
 class Voucher(ImmutableModel):
-    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+", db_index=False)
     series = models.CharField(_("series"), max_length=10, choices=Series.choices)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     number = models.PositiveIntegerField(_("number"))
@@ -215,7 +217,8 @@ class Voucher(ImmutableModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")
     )
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  db_index=False)
     posted_by_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -223,7 +226,8 @@ class Voucher(ImmutableModel):
         constraints = [
             models.UniqueConstraint(fields=["company", "series", "fiscal_year", "number"], name="ledger_voucher_number_unique")
         ]
-        indexes = [models.Index(fields=["company", "date"], name="ledger_voucher_date")]
+        indexes = [models.Index(fields=["company", "date"], name="ledger_voucher_date"),
+                   where_set("posted_by", "ledger_voucher_posted_by")]
         verbose_name = _("voucher")
         verbose_name_plural = _("vouchers")
 
@@ -248,7 +252,7 @@ class Posting(ImmutableModel):
     also covers the sum (an account belongs to one company, so it leads the index)."""
 
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+", db_index=False)
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="postings")
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="postings", db_index=False)
     line = models.PositiveSmallIntegerField()
     # No index of its own: the balance index below starts with the account.
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings", db_index=False)
@@ -264,8 +268,10 @@ class Posting(ImmutableModel):
     vat_base_line = models.PositiveSmallIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     currency_amount = models.BigIntegerField(null=True, blank=True, help_text="hundredths of the currency, signed like amount")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="postings")
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="postings")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="postings",
+                                 db_index=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="postings",
+                                 db_index=False)
     # The banking context's bank account (banking.BankAccount id) on postings to a bank GL
     # account; a plain integer until that app exists, then it becomes a foreign key.
     bank_account_id = models.BigIntegerField(null=True, blank=True)
@@ -277,6 +283,8 @@ class Posting(ImmutableModel):
         indexes = [
             models.Index(fields=["account", "date", "amount"], name="ledger_posting_balance"),
             models.Index(fields=["company", "date"], name="ledger_posting_company_date"),
+            where_set("customer", "ledger_posting_customer"),
+            where_set("supplier", "ledger_posting_supplier"),
         ]
         verbose_name = _("posting")
         verbose_name_plural = _("postings")
@@ -519,19 +527,22 @@ class OpenItem(models.Model):
     `amount` is the posting's (signed: receivables positive, payables negative); `remaining` is
     what is left after settlements, with the same sign, 0 when closed."""
 
-    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+", db_index=False)
     posting = models.OneToOneField(Posting, on_delete=models.PROTECT, related_name="open_item")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items")
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items",
+                                 db_index=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items",
+                                 db_index=False)
     date = models.DateField()
     due_date = models.DateField()
     amount = models.BigIntegerField()
     remaining = models.BigIntegerField()
     kid = models.CharField(max_length=25, blank=True)
     description = models.CharField(max_length=200, blank=True)
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items",
+                                db_index=False)
     supplier_invoice = models.ForeignKey(
-        SupplierInvoice, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items"
+        SupplierInvoice, on_delete=models.PROTECT, null=True, blank=True, related_name="open_items", db_index=False
     )
 
     class Meta:
@@ -540,6 +551,10 @@ class OpenItem(models.Model):
             models.Index(fields=["company", "customer", "due_date"], name="ledger_openitem_customer"),
             models.Index(fields=["company", "supplier", "due_date"], name="ledger_openitem_supplier"),
             models.Index(fields=["company", "kid"], name="ledger_openitem_kid"),
+            where_set("customer", "ledger_openitem_customer_set"),
+            where_set("supplier", "ledger_openitem_supplier_set"),
+            where_set("invoice", "ledger_openitem_invoice"),
+            where_set("supplier_invoice", "ledger_openitem_supplier_inv"),
         ]
         verbose_name = _("open item")
         verbose_name_plural = _("open items")
@@ -588,13 +603,17 @@ class Settlement(models.Model):
     date = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   db_index=False)
     created_by_label = models.CharField(max_length=200, blank=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
-    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    db_index=False)
 
     class Meta:
         ordering = ["-date", "-id"]
+        indexes = [where_set("created_by", "ledger_settlement_created_by"),
+                   where_set("reversed_by", "ledger_settlement_reversed_by")]
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
 

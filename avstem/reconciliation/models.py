@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from avstem.indexes import where_set
+
 
 class Method(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic")
@@ -119,14 +121,15 @@ class AutomationSetting(models.Model):
 
 
 class Reconciliation(models.Model):
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
-    bank_account = models.ForeignKey("banking.BankAccount", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    bank_account = models.ForeignKey("banking.BankAccount", on_delete=models.PROTECT, related_name="+", db_index=False)
     method = models.CharField(_("how"), max_length=10, choices=Method.choices)
     kind = models.CharField(_("evidence"), max_length=20, blank=True)  # avstem.matching.Kind value
     confidence = models.FloatField(null=True, blank=True)
     explanation = models.JSONField(default=list, blank=True)  # the engine's reasons, see explanations.py
-    rule = models.ForeignKey(BankRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rule = models.ForeignKey(BankRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False)
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            db_index=False)
     date = models.DateField()  # the latest date of its lines and postings: the period it belongs to
     amount = models.BigIntegerField(default=0)  # øre: the sum of its bank lines
     note = models.CharField(max_length=200, blank=True)
@@ -135,11 +138,11 @@ class Reconciliation(models.Model):
     learn_vat = models.CharField(max_length=4, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     created_by_label = models.CharField(max_length=200, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     undone_by_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -147,6 +150,10 @@ class Reconciliation(models.Model):
         indexes = [
             models.Index(fields=["bank_account", "date"], name="recon_account_date"),
             models.Index(fields=["company", "-created_at"], name="recon_recent"),
+            where_set("rule", "recon_rule_set"),
+            where_set("run", "recon_run_set"),
+            where_set("created_by", "recon_created_by"),
+            where_set("undone_by", "recon_undone_by"),
         ]
         verbose_name = _("reconciliation")
         verbose_name_plural = _("reconciliations")
@@ -186,7 +193,8 @@ class PostedVoucher(models.Model):
 
     reconciliation = models.ForeignKey(Reconciliation, on_delete=models.CASCADE, related_name="vouchers")
     voucher = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, related_name="+")
-    reversal = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reversal = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
 
 
 class MadeSettlement(models.Model):
