@@ -326,10 +326,14 @@ class Written:
     voucher: Voucher
     postings: list[tuple[int, int, int, int | None]]  # (posting id, line, account id, bank account id)
     open_items: list[tuple[int, int, int | None, int | None]]  # (open item id, line, customer id, supplier id)
+    total: int = 0  # the debit total, øre
 
 
-def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "") -> list[Written]:
-    """`post_vouchers`, returning the keys of the postings and open items each voucher made."""
+def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "",
+                          audit: bool = True) -> list[Written]:
+    """`post_vouchers`, returning the keys of the postings and open items each voucher made.
+    `audit=False` leaves the audit entries to a caller that records each voucher in the entry of
+    the action it belongs to (the automatic reconciliation: one entry per reconciliation)."""
     if not vouchers:
         return []
     with transaction.atomic():
@@ -344,7 +348,7 @@ def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job
                 prefix = _("Voucher %(index)s (%(date)s, %(description)s):") % {
                     "index": index, "date": _day(new.date), "description": new.description}
                 raise LedgerError(prefix, *exc.problems) from None
-        return _write(actor, company, prepared, job)
+        return _write(actor, company, prepared, job, audit)
 
 
 VOUCHER_FIELDS = ["company", "series", "fiscal_year", "number", "date", "description", "source", "reversal_of",
@@ -353,7 +357,7 @@ OPEN_ITEM_FIELDS = ["company", "posting", "customer", "supplier", "date", "due_d
                     "description", "invoice", "supplier_invoice"]
 
 
-def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Written]:
+def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = True) -> list[Written]:
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for p in prepared:
         counts[(p.new.series, p.fiscal_year)] += 1
@@ -382,7 +386,7 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Written]
         voucher._state.db = connection.alias
         vouchers.append(voucher)
 
-    written = [Written(voucher, [], []) for voucher in vouchers]
+    written = [Written(voucher, [], [], _debit_total(p)) for voucher, p in zip(vouchers, prepared, strict=True)]
     items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])
     by_voucher = {w.voucher.pk: w for w in written}
     for voucher, p in zip(vouchers, prepared, strict=True):
@@ -399,14 +403,17 @@ def _write(actor, company, prepared: list[_Prepared], job: str) -> list[Written]
             by_voucher[voucher.pk].open_items.append(
                 (pk, spec["line"], spec["customer"].pk if spec["customer"] else None,
                  spec["supplier"].pk if spec["supplier"] else None))
-    record_many(
-        action="voucher.post", actor=actor, job=job, company=company,
-        items=(
-            (v, {"date": [None, v.date.isoformat()], "amount": [None, format_amount(_debit_total(p))]}, v.description)
-            for v, p in zip(vouchers, prepared, strict=True)
-        ),
-    )
+    if audit:
+        record_many(
+            action="voucher.post", actor=actor, job=job, company=company,
+            items=((w.voucher, voucher_changes(w.voucher, w.total), w.voucher.description) for w in written),
+        )
     return written
+
+
+def voucher_changes(voucher: Voucher, total: int) -> dict:
+    """What the audit entry of a posted voucher records."""
+    return {"date": [None, voucher.date.isoformat()], "amount": [None, format_amount(total)]}
 
 
 # Posting rows go in as plain rows (rows.py): building a model instance per row and preparing

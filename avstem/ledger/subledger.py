@@ -297,12 +297,14 @@ SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "cre
 
 
 @transaction.atomic
-def settle_many(actor, company, batch, *, job: str = "") -> list[Settlement]:
+def settle_many(actor, company, batch, *, job: str = "", audit: bool = True) -> list[Settlement]:
     """Many settlements in one go, for batch work (the bank reconciliation's automatic run):
     `batch` is [(payment item, [(open item, positive øre), ...], date, note), ...] (items or their
     ids). The same rules as `settle`, checked in order against the remaining amounts as earlier
     settlements of the batch change them; all or nothing. One locking query, one insert per kind
-    of row, one update and one audit insert, instead of several queries per settlement."""
+    of row, one update and one audit insert, instead of several queries per settlement.
+    `audit=False` leaves the audit entries to the caller, which records each settlement's
+    `changes` (set on the settlements returned) in the entry of the action it belongs to."""
     if not batch:
         return []
     ids = set()
@@ -348,8 +350,12 @@ def settle_many(actor, company, batch, *, job: str = "") -> list[Settlement]:
         settlement._state.adding = False
         settlement._state.db = connection.alias
         settlements.append(settlement)
-    record_many(action="settlement.create", actor=actor, job=job, company=company,
-                items=((s, changes, s.note) for s, changes in zip(settlements, audits, strict=True)))
+    if audit:
+        record_many(action="settlement.create", actor=actor, job=job, company=company,
+                    items=((s, changes, s.note) for s, changes in zip(settlements, audits, strict=True)))
+    else:
+        for settlement, changes in zip(settlements, audits, strict=True):
+            settlement.changes = changes
     return settlements
 
 

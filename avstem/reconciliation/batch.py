@@ -1,5 +1,5 @@
 """Many reconciliations in one transaction, for the automatic run: the same checks and the same
-rows as `services.apply`, with a handful of set-based queries per chunk instead of some thirty
+rows as `services.apply` (but one audit entry per reconciliation, see `_changes`), with a handful of set-based queries per chunk instead of some thirty
 per line (lines, postings and open items locked in one query each, every voucher through one
 `post_vouchers_written`, which hands back the keys it wrote so nothing is read back, every
 settlement through one `settle_many`, reconciliations, links and audit entries inserted as plain
@@ -26,7 +26,7 @@ from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
-from avstem.ledger.posting import post_vouchers_written
+from avstem.ledger.posting import post_vouchers_written, voucher_changes
 from avstem.ledger.rows import insert_instances, insert_rows
 
 from . import services
@@ -189,13 +189,16 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     parties = _parties(company, todo, items)
     posting_plans = [r for r in todo if r.plan.posts]
     new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
-    written = post_vouchers_written(actor, company, new_vouchers, job=job) if new_vouchers else []
+    # One audit entry per reconciliation, holding what its voucher and settlements record in
+    # entries of their own when posted one at a time: a third of the rows written per line.
+    written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False) if new_vouchers else []
     # The ledger hands back the keys of what it wrote: the payments' open items to settle and
     # the bank postings to link, without reading them back.
     payments: dict[int, dict[tuple, int]] = defaultdict(dict)
     bank_postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for r, w in zip(posting_plans, written, strict=True):
         r.voucher = w.voucher  # type: ignore[attr-defined]
+        r.voucher_total = w.total  # type: ignore[attr-defined]
         for pk, _line, customer, supplier in w.open_items:
             payments[w.voucher.pk][(customer, supplier)] = pk
         bank_postings[w.voucher.pk] = [(pk, account_id) for pk, _line, account_id, bank_account_id in w.postings
@@ -206,7 +209,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         for spec in services._settlement_specs(r.plan, items, payments[r.voucher.pk], r.voucher.date):
             specs.append(spec)
             owners.append(r)
-    settlements = subledger.settle_many(actor, company, specs, job=job) if specs else []
+    settlements = subledger.settle_many(actor, company, specs, job=job, audit=False) if specs else []
 
     transfer_gls = dict(Account.objects.filter(company=company, number__in={
         t.gl_account for r in todo for t in r.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
@@ -257,10 +260,20 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     for owner, settlement in zip(owners, settlements):
         by_owner[id(owner)].append(settlement)
     record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
-        (r.reconciliation, services._audit_changes(r.reconciliation, r.locked, getattr(r, "voucher", None),
-                                                   by_owner[id(r)]),
-         services._summary(r.plan, r.locked)) for r in todo))
+        (r.reconciliation, _changes(r, by_owner[id(r)]), services._summary(r.plan, r.locked)) for r in todo))
     return results
+
+
+def _changes(r: Applied, settlements: list) -> dict:
+    """The reconciliation's audit changes, with its voucher's (date, amount) and its settlements'
+    (each open item's remaining before and after), which one at a time have entries of their own."""
+    voucher = getattr(r, "voucher", None)
+    changes = services._audit_changes(r.reconciliation, r.locked, voucher, settlements)
+    if voucher is not None:
+        changes.update({f"voucher_{k}": v for k, v in voucher_changes(voucher, r.voucher_total).items()})
+    for settlement in settlements:
+        changes.update(settlement.changes)
+    return changes
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ import pytest
 
 from avstem.audit.models import AuditEntry
 from avstem.ledger.models import Account, OpenItem, Settlement
+from avstem.ledger.money import format_amount
 from avstem.reconciliation import services
 from avstem.reconciliation.batch import apply_many
 from avstem.reconciliation.inputs import unreconciled_postings
@@ -45,6 +46,17 @@ def test_batch_posts_settles_links_and_refuses_only_the_taken_line(company, owne
     assert Settlement.objects.count() == 2
     entries = AuditEntry.objects.filter(action="reconciliation.create", actor_label="job:bank-sync")
     assert entries.count() == 3
+    # One entry per reconciliation: its voucher and settlements have none of their own, it holds theirs.
+    assert not AuditEntry.objects.filter(action__in=["voucher.post", "settlement.create"], actor_label="job:bank-sync")
+    first = results[0].reconciliation
+    voucher = first.vouchers.get().voucher
+    changes = entries.get(object_id=str(first.pk)).changes
+    assert changes["voucher"] == [None, voucher.display_number]
+    assert changes["voucher_date"] == [None, voucher.date.isoformat()]
+    assert changes["voucher_amount"] == [None, format_amount(100000)]
+    assert changes[f"{item1.label} (#{item1.pk})"] == [format_amount(100000), format_amount(0)]
+    payment = OpenItem.objects.get(posting__voucher=voucher)
+    assert changes[f"{payment.label} (#{payment.pk})"] == [format_amount(-100000), format_amount(0)]
     # undo works on a batch reconciliation like on any other
     services.undo(owner, company, results[0].reconciliation.pk)
     item1.refresh_from_db()
