@@ -1,0 +1,73 @@
+"""The indexes and storage settings of the tables written by the thousand (avstem/indexes.py,
+ledger migration 0006): no index a composite one already covers, and mostly-empty foreign keys
+indexed only where set."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+# table -> single columns that must have no index of their own (a composite index leads with them)
+COVERED = {
+    "audit_auditentry": ["company_id"],
+    "ledger_voucher": ["company_id"],
+    "ledger_posting": ["voucher_id"],
+    "ledger_openitem": ["company_id"],
+    "reconciliation_reconciliation": ["company_id", "bank_account_id"],
+    "banking_bankline": ["company_id", "bank_account_id"],
+}
+# Every query of the audit log filters by company: the time alone is never looked up.
+UNUSED = {"audit_auditentry": ["at"]}
+# index name -> (table, column): indexed only where the column is set
+PARTIAL = {
+    "audit_actor_set": ("audit_auditentry", "actor_id"),
+    "ledger_voucher_posted_by": ("ledger_voucher", "posted_by_id"),
+    "ledger_posting_customer": ("ledger_posting", "customer_id"),
+    "ledger_openitem_invoice": ("ledger_openitem", "invoice_id"),
+    "recon_run_set": ("reconciliation_reconciliation", "run_id"),
+    "banking_line_import_batch": ("banking_bankline", "import_batch_id"),
+}
+
+
+def _indexes(table: str) -> dict[str, dict]:
+    with connection.cursor() as cursor:
+        return {name: c for name, c in connection.introspection.get_constraints(cursor, table).items()
+                if (c["index"] or c["unique"]) and not c["primary_key"]}
+
+
+def _definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("table", sorted(COVERED))
+def test_no_index_a_composite_one_covers(table):
+    indexes = _indexes(table)
+    single = {tuple(c["columns"]) for c in indexes.values()}
+    for column in COVERED[table]:
+        assert (column,) not in single, f"{table}.{column} has an index of its own"
+        assert any(c["columns"][0] == column and len(c["columns"]) > 1 for c in indexes.values()), (
+            f"no composite index of {table} leads with {column}")
+    for column in UNUSED.get(table, ()):
+        assert (column,) not in single, f"{table}.{column} has an index of its own"
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL))
+def test_mostly_empty_keys_are_indexed_where_set(name):
+    table, column = PARTIAL[name]
+    assert _indexes(table)[name]["columns"] == [column]
+    assert "IS NOT NULL" in _definition(name).upper()
+
+
+def test_open_items_leave_room_for_hot_updates():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no fillfactor")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'ledger_openitem'")
+        assert "fillfactor=85" in cursor.fetchone()[0]
