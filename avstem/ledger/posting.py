@@ -325,7 +325,8 @@ class Written:
 
     voucher: Voucher
     postings: list[tuple[int, int, int, int | None]]  # (posting id, line, account id, bank account id)
-    open_items: list[tuple[int, int, int | None, int | None]]  # (open item id, line, customer id, supplier id)
+    # (open item id, posting line, customer id, supplier id, amount, date, description)
+    open_items: list[tuple[int, int, int | None, int | None, int, datetime.date, str]]
     total: int = 0  # the debit total, øre
 
 
@@ -402,7 +403,7 @@ def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = Tr
         for pk, (voucher, spec, _item) in zip(item_keys, items, strict=True):
             by_voucher[voucher.pk].open_items.append(
                 (pk, spec["line"], spec["customer"].pk if spec["customer"] else None,
-                 spec["supplier"].pk if spec["supplier"] else None))
+                 spec["supplier"].pk if spec["supplier"] else None, spec["amount"], voucher.date, spec["description"]))
     if audit:
         record_many(
             action="voucher.post", actor=actor, job=job, company=company,

@@ -263,7 +263,7 @@ def settle(actor, payment, allocations: Sequence[tuple[OpenItem, int]], *, date:
 
 
 @dataclass(slots=True)
-class _Item:
+class LockedItem:
     """An open item as `settle_many` locks it: what the checks and the audit entry read."""
 
     pk: int
@@ -274,7 +274,7 @@ class _Item:
     label: str
 
 
-def _lock_items(company, ids) -> dict[int, _Item]:
+def lock_items(company, ids) -> dict[int, LockedItem]:
     """Lock the open items (primary key order) and read them as values: a model instance per
     item, and two more for its invoice, cost more than the whole settlement's writes."""
     out = {}
@@ -284,7 +284,7 @@ def _lock_items(company, ids) -> dict[int, _Item]:
                 .values_list("pk", "customer_id", "supplier_id", "remaining", "date", *OpenItem.LABEL_VALUES)):
             label = OpenItem.label_of(text, (kind, number) if invoice else None,
                                       supplier_number if supplier_invoice else None)
-            out[pk] = _Item(pk, customer, supplier, remaining, day, label)
+            out[pk] = LockedItem(pk, customer, supplier, remaining, day, label)
     return out
 
 
@@ -297,21 +297,25 @@ SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "cre
 
 
 @transaction.atomic
-def settle_many(actor, company, batch, *, job: str = "", audit: bool = True) -> list[Settlement]:
+def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
+                locked: dict[int, LockedItem] | None = None) -> list[Settlement]:
     """Many settlements in one go, for batch work (the bank reconciliation's automatic run):
     `batch` is [(payment item, [(open item, positive øre), ...], date, note), ...] (items or their
     ids). The same rules as `settle`, checked in order against the remaining amounts as earlier
     settlements of the batch change them; all or nothing. One locking query, one insert per kind
     of row, one update and one audit insert, instead of several queries per settlement.
     `audit=False` leaves the audit entries to the caller, which records each settlement's
-    `changes` (set on the settlements returned) in the entry of the action it belongs to."""
+    `changes` (set on the settlements returned) in the entry of the action it belongs to.
+    `locked`: items the caller holds locked in this transaction already, as `lock_items` gives
+    them (or just wrote); only the others are locked and read here. Their `remaining` is updated."""
     if not batch:
         return []
     ids = set()
     for payment, allocations, _day, _note in batch:
         ids.add(getattr(payment, "pk", payment))
         ids.update(getattr(item, "pk", item) for item, _amount in allocations)
-    locked = _lock_items(company, ids)
+    known = {pk: item for pk, item in (locked or {}).items() if pk in ids}
+    locked = {**known, **lock_items(company, ids - known.keys())} if len(known) < len(ids) else known
     if len(locked) != len(ids):
         raise LedgerError(_("An open item does not exist in this company."))
     user = actor if getattr(actor, "is_authenticated", False) else None

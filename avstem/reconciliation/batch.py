@@ -137,7 +137,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
                          .select_related("voucher")})
         linked.update(ReconciledPosting.objects.filter(posting_id__in=chunk, active=True).values_list("posting_id", flat=True))
 
-    items = _locked_items(company, plans)
+    # Locked once here, as settle_many reads them: it is handed these and the payments' new items.
+    items = subledger.lock_items(company, {i for p in plans for i, _a in p.items})
     remaining = {pk: i.remaining for pk, i in items.items()}
 
     used_lines, used_postings = set(), set()
@@ -199,8 +200,9 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     for r, w in zip(posting_plans, written, strict=True):
         r.voucher = w.voucher  # type: ignore[attr-defined]
         r.voucher_total = w.total  # type: ignore[attr-defined]
-        for pk, _line, customer, supplier in w.open_items:
+        for pk, _line, customer, supplier, amount, day, text in w.open_items:
             payments[w.voucher.pk][(customer, supplier)] = pk
+            items[pk] = subledger.LockedItem(pk, customer, supplier, amount, day, OpenItem.label_of(text, None, None))
         bank_postings[w.voucher.pk] = [(pk, account_id) for pk, _line, account_id, bank_account_id in w.postings
                                        if bank_account_id is not None]
 
@@ -209,7 +211,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         for spec in services._settlement_specs(r.plan, items, payments[r.voucher.pk], r.voucher.date):
             specs.append(spec)
             owners.append(r)
-    settlements = subledger.settle_many(actor, company, specs, job=job, audit=False) if specs else []
+    settlements = subledger.settle_many(actor, company, specs, job=job, audit=False, locked=items) if specs else []
 
     transfer_gls = dict(Account.objects.filter(company=company, number__in={
         t.gl_account for r in todo for t in r.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
@@ -276,31 +278,7 @@ def _changes(r: Applied, settlements: list) -> dict:
     return changes
 
 
-@dataclass(slots=True)
-class _Item:
-    """An open item as the batch locks it: what the checks and the voucher read (a model
-    instance costs more than the rest of the work; the ledger's settle_many reads the labels)."""
-
-    pk: int
-    customer_id: int | None
-    supplier_id: int | None
-    remaining: int
-
-    @property
-    def label(self) -> str:  # for the rare refusal only
-        return OpenItem.objects.select_related("invoice", "supplier_invoice").get(pk=self.pk).label
-
-
-def _locked_items(company, plans: list[Plan]) -> dict[int, _Item]:
-    items = {}
-    for chunk in chunks(sorted({i for p in plans for i, _a in p.items})):
-        for row in (OpenItem.objects.select_for_update().filter(company=company, pk__any_key=chunk).order_by("pk")
-                    .values_list("pk", "customer_id", "supplier_id", "remaining")):
-            items[row[0]] = _Item(*row)
-    return items
-
-
-def _parties(company, todo: list[Applied], items: dict[int, _Item]) -> dict[tuple[str, int], object]:
+def _parties(company, todo: list[Applied], items: dict[int, subledger.LockedItem]) -> dict[tuple[str, int], object]:
     customers, suppliers = set(), set()
     for r in todo:
         for item_id, _a in r.plan.items:

@@ -17,7 +17,7 @@ from avstem.ledger.invoicing import InvoiceLineInput as L
 from avstem.ledger.models import OpenItem, Posting, Settlement, SettlementLine
 from avstem.ledger.posting import Line, NewVoucher, post_vouchers_written
 from avstem.ledger.rows import insert_instances, insert_rows, update_column
-from avstem.ledger.subledger import settle, settle_many
+from avstem.ledger.subledger import lock_items, settle, settle_many
 
 D = datetime.date
 
@@ -48,7 +48,7 @@ def test_written_keys_are_the_rows_in_the_database(company, owner, customer):
                       .values_list("pk", "line", "account_id", "bank_account_id"))
         assert sorted(w.postings, key=lambda p: p[1]) == stored
         items = list(OpenItem.objects.filter(posting__voucher=w.voucher).values_list(
-            "pk", "posting__line", "customer_id", "supplier_id"))
+            "pk", "posting__line", "customer_id", "supplier_id", "amount", "date", "description"))
         assert w.open_items == items
     first, second = written
     assert [p[1] for p in first.postings] == [1, 2, 3]  # the VAT line is one of them
@@ -93,6 +93,24 @@ def test_settle_many_checks_in_order_and_refuses_all(company, owner, customer):
         settle_many(owner, company, [(paid[0], [(item.pk, 70000)], None, ""), (paid[1], [(item.pk, 70000)], None, "")])
     item.refresh_from_db()
     assert item.remaining == 100000 and not Settlement.objects.filter(company=company).exists()
+
+
+def test_settle_many_reads_only_the_items_it_is_not_given(company, owner, customer, monkeypatch):
+    """An item the caller has locked already (`locked`) is neither locked nor read again; the
+    settlement comes out as if it had been, and the caller's items carry the new remaining."""
+    from avstem.ledger import subledger
+
+    item = invoice(company, owner, customer, 100000)
+    paid = payments(owner, company, customer, [100000])[0].open_items[0][0]
+    given = lock_items(company, {item.pk})
+    asked = []
+    monkeypatch.setattr(subledger, "lock_items", lambda company, ids: asked.append(set(ids)) or lock_items(company, ids))
+    [made] = settle_many(owner, company, [(paid, [(item.pk, 100000)], None, "")], locked=given)
+    assert asked == [{paid}]
+    assert given[item.pk].remaining == 0
+    assert sorted(SettlementLine.objects.filter(settlement=made).values_list("open_item_id", "amount")) == sorted(
+        [(item.pk, 100000), (paid, -100000)])
+    assert sorted(OpenItem.objects.filter(pk__in=[item.pk, paid]).values_list("remaining", flat=True)) == [0, 0]
 
 
 def test_insert_rows_returns_keys_in_row_order(company, owner):
