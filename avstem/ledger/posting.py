@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from .models import (
 )
 from .money import format_amount
 from .periods import fiscal_year
-from .rows import insert_rows
+from .rows import built, insert_rows
 
 BULK_BATCH = 2000
 SERIES = frozenset(Series.values)
@@ -380,12 +380,10 @@ def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = Tr
     keys = insert_rows(Voucher, VOUCHER_FIELDS, rows, ids=True)
     vouchers = []
     for pk, row, p in zip(keys, rows, prepared, strict=True):
-        voucher = Voucher(pk=pk, company=company, series=row[1], fiscal_year=row[2], number=row[3], date=row[4],
-                          description=row[5], source=row[6], reversal_of=p.new.reversal_of, posted_at=now,
-                          posted_by=user, posted_by_label=label)
-        voucher._state.adding = False
-        voucher._state.db = connection.alias
-        vouchers.append(voucher)
+        vouchers.append(built(
+            Voucher, {"company": company, "reversal_of": p.new.reversal_of, "posted_by": user}, id=pk,
+            company_id=company.pk, series=row[1], fiscal_year=row[2], number=row[3], date=row[4], description=row[5],
+            source=row[6], reversal_of_id=row[7], posted_at=now, posted_by_id=row[9], posted_by_label=label))
 
     written = [Written(voucher, [], [], _debit_total(p)) for voucher, p in zip(vouchers, prepared, strict=True)]
     items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])

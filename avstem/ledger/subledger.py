@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from .errors import LedgerError
 from .models import Account, Customer, OpenItem, Posting, Series, Settlement, SettlementLine, Supplier, Voucher
 from .money import format_amount
 from .posting import Line, NewVoucher, post_voucher
-from .rows import insert_rows, update_column
+from .rows import built, insert_rows, update_column
 
 PARTY_FIELDS = ("number", "name", "org_number", "address", "postal_code", "city", "email", "active")
 SUPPLIER_FIELDS = PARTY_FIELDS + ("bank_account", "iban", "bic", "default_account")
@@ -349,11 +349,9 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
     update_column(OpenItem, "remaining", [(pk, locked[pk].remaining) for pk in sorted(changed)])
     settlements = []
     for pk, (_company, day, note, _now, _user, _label) in zip(keys, rows, strict=True):
-        settlement = Settlement(pk=pk, company=company, date=day, note=note, created_at=now, created_by=user,
-                                created_by_label=label)
-        settlement._state.adding = False
-        settlement._state.db = connection.alias
-        settlements.append(settlement)
+        settlements.append(built(Settlement, {"company": company, "created_by": user}, id=pk, company_id=company.pk,
+                                 date=day, note=note, created_at=now, created_by_id=user.pk if user else None,
+                                 created_by_label=label))
     if audit:
         record_many(action="settlement.create", actor=actor, job=job, company=company,
                     items=((s, changes, s.note) for s, changes in zip(settlements, audits, strict=True)))

@@ -27,7 +27,7 @@ from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
 from avstem.ledger.posting import post_vouchers_written, voucher_changes
-from avstem.ledger.rows import insert_instances, insert_rows
+from avstem.ledger.rows import built, insert_instances, insert_rows
 
 from . import services
 from .errors import ReconciliationError
@@ -226,12 +226,14 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         if voucher is not None:
             dates.append(voucher.date)
         learn_account, learn_vat = plan.learned()
-        r.reconciliation = Reconciliation(
-            company=company, bank_account=locked.account, method=plan.method, kind=plan.kind, confidence=plan.confidence,
-            explanation=plan.explanation, rule_id=plan.rule_id, run=run, date=max(dates),
+        r.reconciliation = built(
+            Reconciliation, {"company": company, "bank_account": locked.account, "run": run, "created_by": user},
+            company_id=company.pk, bank_account_id=locked.account.pk, method=plan.method, kind=plan.kind,
+            confidence=plan.confidence, explanation=plan.explanation, rule_id=plan.rule_id,
+            run_id=run.pk if run else None, date=max(dates),
             amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
-            note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now, created_by=user,
-            created_by_label=label)
+            note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now,
+            created_by_id=user.pk if user else None, created_by_label=label)
         recs.append(r.reconciliation)
     insert_instances(recs, ids=True)  # plain rows: see avstem/ledger/rows.py
 

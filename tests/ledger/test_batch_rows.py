@@ -66,6 +66,18 @@ def test_written_keys_are_the_rows_in_the_database(company, owner, customer):
     assert entry.object_repr == str(voucher) and entry.summary == "Innbetaling"
 
 
+def test_written_vouchers_are_the_rows_without_reading_them(company, owner, customer, django_assert_num_queries):
+    """The vouchers handed back are built without Model.__init__ (rows.built): every field as
+    stored, the company and user at hand, counted as saved."""
+    [w] = payments(owner, company, customer, [25000])
+    stored = type(w.voucher).objects.get(pk=w.voucher.pk)
+    assert [getattr(w.voucher, f.attname) for f in stored._meta.concrete_fields] == [
+        getattr(stored, f.attname) for f in stored._meta.concrete_fields]
+    with django_assert_num_queries(0):
+        assert (w.voucher.company, w.voucher.posted_by, w.voucher.reversal_of) == (company, owner, None)
+    assert not w.voucher._state.adding and w.voucher == stored
+
+
 def test_settle_many_matches_settle(company, owner, customer):
     """The batch settles like `settle`: the same lines, remaining amounts and audit changes."""
     a, b = invoice(company, owner, customer, 100000), invoice(company, owner, customer, 100000)
