@@ -1,9 +1,10 @@
 """Many reconciliations in one transaction, for the automatic run: the same checks and the same
-rows as `services.apply` (but one audit entry per reconciliation, see `_changes`), with a handful of set-based queries per chunk instead of some thirty
-per line (lines, postings and open items locked in one query each, every voucher through one
-`post_vouchers_written`, which hands back the keys it wrote so nothing is read back, every
-settlement through one `settle_many`, reconciliations, links and audit entries inserted as plain
-rows: see avstem/ledger/rows.py).
+rows as `services.apply` (but one audit entry per reconciliation, see `_changes`), with a
+handful of set-based queries per chunk instead of some thirty per line: lines, postings and
+open items locked in one query each, every voucher through one `post_vouchers_written`, which
+hands back the keys it wrote so nothing is read back, every settlement through one
+`settle_many`, handed the items already locked; reconciliations, links and audit entries
+inserted as plain rows (see avstem/ledger/rows.py).
 
 A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
 amount, is refused on its own (with the reason) and the rest go ahead. Should the ledger refuse
@@ -191,7 +192,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     posting_plans = [r for r in todo if r.plan.posts]
     new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
     # One audit entry per reconciliation, holding what its voucher and settlements record in
-    # entries of their own when posted one at a time: a third of the rows written per line.
+    # entries of their own when posted one at a time: two rows fewer per line.
     written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False) if new_vouchers else []
     # The ledger hands back the keys of what it wrote: the payments' open items to settle and
     # the bank postings to link, without reading them back.
