@@ -51,7 +51,6 @@ from .money import format_amount
 from .periods import fiscal_year
 from .rows import built, insert_rows
 
-BULK_BATCH = 2000
 SERIES = frozenset(Series.values)
 
 

@@ -15,6 +15,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 SQLITE_BATCH = 5000
+KEYS_PER_QUERY = 5000  # below SQLite's limit of variables per query
+
+
+def chunks(keys: list, size: int = KEYS_PER_QUERY):
+    """`keys` in slices short enough for one `IN (...)` query each."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
 def _memo(adapt):

@@ -35,7 +35,7 @@ from .errors import LedgerError
 from .models import Account, Customer, OpenItem, Posting, Series, Settlement, SettlementLine, Supplier, Voucher
 from .money import format_amount
 from .posting import Line, NewVoucher, post_voucher
-from .rows import built, insert_rows, update_column
+from .rows import built, chunks, insert_rows, update_column
 
 PARTY_FIELDS = ("number", "name", "org_number", "address", "postal_code", "city", "email", "active")
 SUPPLIER_FIELDS = PARTY_FIELDS + ("bank_account", "iban", "bic", "default_account")
@@ -278,7 +278,7 @@ def lock_items(company, ids) -> dict[int, LockedItem]:
     """Lock the open items (primary key order) and read them as values: a model instance per
     item, and two more for its invoice, cost more than the whole settlement's writes."""
     out = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         for pk, customer, supplier, remaining, day, text, invoice, kind, number, supplier_invoice, supplier_number in (
                 OpenItem.objects.select_for_update(of=("self",)).filter(pk__any_key=chunk, company=company).order_by("pk")
                 .values_list("pk", "customer_id", "supplier_id", "remaining", "date", *OpenItem.LABEL_VALUES)):
@@ -286,11 +286,6 @@ def lock_items(company, ids) -> dict[int, LockedItem]:
                                       supplier_number if supplier_invoice else None)
             out[pk] = LockedItem(pk, customer, supplier, remaining, day, label)
     return out
-
-
-def _chunks(ids: list, size: int = 5000):
-    for start in range(0, len(ids), size):  # below SQLite's limit of variables per query
-        yield ids[start:start + size]
 
 
 SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "created_by_label"]
@@ -315,7 +310,7 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
         ids.add(getattr(payment, "pk", payment))
         ids.update(getattr(item, "pk", item) for item, _amount in allocations)
     known = {pk: item for pk, item in (locked or {}).items() if pk in ids}
-    locked = {**known, **lock_items(company, ids - known.keys())} if len(known) < len(ids) else known
+    locked = {**known, **lock_items(company, ids - known.keys())}
     if len(locked) != len(ids):
         raise LedgerError(_("An open item does not exist in this company."))
     user = actor if getattr(actor, "is_authenticated", False) else None

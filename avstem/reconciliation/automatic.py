@@ -29,7 +29,7 @@ from avstem import matching
 from avstem.audit import services as audit
 from avstem.banking.models import AgreementAccount, AgreementStatus, BankAccount, BankLine
 from avstem.ledger.auditing import actor_label
-from avstem.ledger.rows import insert_instances
+from avstem.ledger.rows import chunks, insert_instances
 
 from . import inputs
 from .errors import ReconciliationError
@@ -268,7 +268,7 @@ def store(results, run_row=None, *, replace_accounts=None, replace_lines=None, k
             LineProposal.objects.filter(bank_account_id__in=list(replace_accounts)).delete()
             LineAnalysis.objects.filter(bank_account_id__in=list(replace_accounts)).delete()
         ids = [int(r.line_id) for r in results] + list(replace_lines or ())
-        for chunk in inputs.chunks(ids):
+        for chunk in chunks(ids):
             LineProposal.objects.filter(bank_line_id__in=chunk).delete()
             LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
         analyses, proposals = [], []

@@ -28,11 +28,10 @@ from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
 from avstem.ledger.posting import post_vouchers_written, voucher_changes
-from avstem.ledger.rows import built, insert_instances, insert_rows
+from avstem.ledger.rows import built, chunks, insert_instances, insert_rows
 
 from . import services
 from .errors import ReconciliationError
-from .inputs import chunks
 from .models import (
     LineAnalysis,
     LineProposal,
@@ -134,7 +133,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     posting_ids = sorted({i for p in plans for i in p.posting_ids})
     postings, linked = {}, set()
     for chunk in chunks(posting_ids):
-        postings.update({p.pk: p for p in Posting.objects.select_for_update().filter(company=company, pk__in=chunk)
+        postings.update({p.pk: p for p in Posting.objects.select_for_update().filter(company=company, pk__any_key=chunk)
                          .select_related("voucher")})
         linked.update(ReconciledPosting.objects.filter(posting_id__in=chunk, active=True).values_list("posting_id", flat=True))
 

@@ -17,18 +17,13 @@ from django.db.models import Exists, OuterRef, Q
 from avstem import matching
 from avstem.banking.models import AgreementAccount, BankAccount, BankLine, BankLineDetail, LineStatus, ReconciliationStatus
 from avstem.ledger.models import Account, OpenItem, Posting, Series
+from avstem.ledger.rows import chunks
 
 from .models import BankRule, Method, ReconciledLine, ReconciledPosting, Reconciliation
 
-CHUNK = 5000  # ids per IN (...) query: below SQLite's variable limit
 DIFFERENCE_ACCOUNT = "7799"  # Øvrige kostnader, uten fradrag: what nothing else explains
 FEE_ACCOUNT = "7770"  # Bankgebyrer og kortgebyrer
 HISTORY_LINES = 5000  # posted bank lines the learned suggestions look at
-
-
-def chunks(ids: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 
 # --- where reconciliation starts -------------------------------------------------------------------
