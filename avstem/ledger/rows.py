@@ -169,21 +169,22 @@ def update_column(model: type[models.Model], name: str, values: list[tuple[int, 
 
 
 class AnyKey(models.lookups.In):
-    """`field__any_key=[keys]`: `field__in` for long lists of integer keys. psycopg binds
-    parameters on the client: a query with a thousand placeholders costs more to prepare than
-    to run, so PostgreSQL gets one array literal (`= ANY('{1,2,3}'::bigint[])`) instead. Other
-    databases get the IN list (keep it under SQLite's limit of variables)."""
+    """`field__any_key=[keys]`: `field__in` for long lists of integer keys. Binding a parameter
+    per key costs more than the query once there are thousands: Django prepares each one, and
+    psycopg binds on the client. The keys are made integers here and go into the SQL as
+    literals instead: one array on PostgreSQL (`= ANY('{1,2,3}'::bigint[])`), an IN list of
+    numbers elsewhere (which also leaves SQLite's limit of variables per query out of it)."""
 
     lookup_name = "any_key"
 
     def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            return super().as_sql(compiler, connection)
-        keys = [int(k) for k in self.rhs if k is not None]
+        keys = sorted({int(k) for k in self.rhs if k is not None})
         if not keys:
             raise EmptyResultSet
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, keys)) + "}"]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, keys)) + "}"]
+        return f"{lhs} IN ({','.join(map(str, keys))})", params
 
 
 def register_lookups() -> None:

@@ -217,6 +217,7 @@ def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
     from .batch import apply_many
 
     applied: set[int] = set()
+    parties: dict = {}  # customers and suppliers, read once for the whole run
     for start in range(0, len(to_apply), APPLY_CHUNK):
         chunk, plans, taken = [], [], set()
         for outcome, match in to_apply[start:start + APPLY_CHUNK]:
@@ -228,7 +229,7 @@ def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
             taken.update(plan.line_ids)
             chunk.append(outcome)
             plans.append(plan)
-        for outcome, result in zip(chunk, apply_many(actor, company, plans, job=job, run=run_row), strict=True):
+        for outcome, result in zip(chunk, apply_many(actor, company, plans, job=job, run=run_row, parties=parties), strict=True):
             if result.reconciliation is not None:
                 outcome.reconciliation_id = result.reconciliation.pk
                 applied.update(result.plan.line_ids)
@@ -269,8 +270,8 @@ def store(results, run_row=None, *, replace_accounts=None, replace_lines=None, k
             LineAnalysis.objects.filter(bank_account_id__in=list(replace_accounts)).delete()
         ids = [int(r.line_id) for r in results] + list(replace_lines or ())
         for chunk in chunks(ids):
-            LineProposal.objects.filter(bank_line_id__in=chunk).delete()
-            LineAnalysis.objects.filter(bank_line_id__in=chunk).delete()
+            LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
+            LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
         analyses, proposals = [], []
         for line in results:
             if int(line.line_id) in keep:

@@ -53,13 +53,15 @@ class Applied:
     error: str = ""
 
 
-def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None) -> list[Applied]:
-    """Apply `plans` (each its own reconciliation) in one transaction; see the module docstring."""
+def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None, parties: dict | None = None) -> list[Applied]:
+    """Apply `plans` (each its own reconciliation) in one transaction; see the module docstring.
+    `parties`: the customers and suppliers read by earlier batches of the same run, by
+    ("customer" or "supplier", key); those this batch reads are added to it."""
     if not plans:
         return []
     try:
         with transaction.atomic():
-            return _apply_many(actor, company, plans, job, run)
+            return _apply_many(actor, company, plans, job, run, {} if parties is None else parties)
     except (LedgerError, IntegrityError) as exc:
         log.info("batch of %s refused as a whole (%s): one at a time", len(plans), exc)
     out = []
@@ -124,7 +126,7 @@ def _locked_lines(company, plans, results) -> dict[int, _Line]:
     return lines
 
 
-def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applied]:
+def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict) -> list[Applied]:
     results = [Applied(plan) for plan in plans]
     accounts = {a.pk: a for a in BankAccount.objects.filter(company=company, pk__in={p.bank_account_id for p in plans})
                 .select_related("gl_account")}
@@ -135,7 +137,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
     for chunk in chunks(posting_ids):
         postings.update({p.pk: p for p in Posting.objects.select_for_update().filter(company=company, pk__any_key=chunk)
                          .select_related("voucher")})
-        linked.update(ReconciledPosting.objects.filter(posting_id__in=chunk, active=True).values_list("posting_id", flat=True))
+        linked.update(ReconciledPosting.objects.filter(posting_id__any_key=chunk, active=True).values_list("posting_id", flat=True))
 
     # Locked once here, as settle_many reads them: it is handed these and the payments' new items.
     items = subledger.lock_items(company, {i for p in plans for i, _a in p.items})
@@ -187,7 +189,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run) -> list[Applie
         result.locked = locked  # type: ignore[attr-defined]
 
     todo = [r for r in results if not r.error]
-    parties = _parties(company, todo, items)
+    _read_parties(company, todo, items, parties)
     posting_plans = [r for r in todo if r.plan.posts]
     new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
     # One audit entry per reconciliation, holding what its voucher and settlements record in
@@ -280,7 +282,11 @@ def _changes(r: Applied, settlements: list) -> dict:
     return changes
 
 
-def _parties(company, todo: list[Applied], items: dict[int, subledger.LockedItem]) -> dict[tuple[str, int], object]:
+def _read_parties(company, todo: list[Applied], items: dict[int, subledger.LockedItem], parties: dict) -> None:
+    """Add the customers and suppliers `todo` posts to that `parties` lacks. They are not locked,
+    as one at a time (services._parties): a voucher needs their key and name, and a
+    customer cannot be deleted while it has postings. An earlier batch's copies stay valid, so
+    a run reads each party once, not once per batch (a big customer pays in every batch)."""
     customers, suppliers = set(), set()
     for r in todo:
         for item_id, _a in r.plan.items:
@@ -288,9 +294,7 @@ def _parties(company, todo: list[Applied], items: dict[int, subledger.LockedItem
             (customers.add(item.customer_id) if item.customer_id else suppliers.add(item.supplier_id))
         for kind, pid, _a in r.plan.unapplied:
             (customers if kind == "customer" else suppliers).add(pid)
-    parties: dict[tuple[str, int], object] = {}
-    for chunk in chunks(sorted(customers)):
+    for chunk in chunks(sorted(pk for pk in customers if ("customer", pk) not in parties)):
         parties.update({("customer", c.pk): c for c in Customer.objects.filter(company=company, pk__any_key=chunk)})
-    for chunk in chunks(sorted(suppliers)):
+    for chunk in chunks(sorted(pk for pk in suppliers if ("supplier", pk) not in parties)):
         parties.update({("supplier", s.pk): s for s in Supplier.objects.filter(company=company, pk__any_key=chunk)})
-    return parties

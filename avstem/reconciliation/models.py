@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from avstem.indexes import where_set
@@ -159,7 +160,8 @@ class Reconciliation(models.Model):
         verbose_name_plural = _("reconciliations")
 
     def __str__(self) -> str:
-        return f"{_('Reconciliation')} {self.pk} ({self.date:%d.%m.%Y})"
+        # gettext, not the lazy _: the automatic run's audit entries name a reconciliation per line
+        return f"{gettext('Reconciliation')} {self.pk} ({self.date:%d.%m.%Y})"
 
     @property
     def active(self) -> bool:

@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from avstem.audit.models import AuditEntry
 from avstem.audit.services import record
@@ -156,6 +158,21 @@ def test_any_key_is_in(company, owner, customer):
     assert set(OpenItem.objects.filter(pk__any_key=[a.pk, b.pk, 10**12]).values_list("pk", flat=True)) == {a.pk, b.pk}
     assert list(OpenItem.objects.filter(customer_id__any_key=[customer.pk]).order_by("pk")) == [a, b]
     assert not OpenItem.objects.filter(pk__any_key=[]).exists()
+
+
+def test_any_key_takes_keys_as_numbers_not_parameters(company, owner, customer):
+    """Far more keys than SQLite allows variables per query (32766), in one query with no
+    parameter per key; a key that is not a number is refused, never put into the SQL."""
+    a = invoice(company, owner, customer, 100000)
+    keys = [a.pk, *range(10**9, 10**9 + 40_000)]
+    query = OpenItem.objects.filter(pk__any_key=keys)
+    sql, params = query.query.sql_with_params()
+    assert len(params) <= 2
+    with CaptureQueriesContext(connection) as queries:
+        assert list(query.values_list("pk", flat=True)) == [a.pk]
+    assert len(queries) == 1
+    with pytest.raises(ValueError):
+        list(OpenItem.objects.filter(pk__any_key=[a.pk, "1) OR (1=1"]))
 
 
 def test_insert_instances(company, owner):

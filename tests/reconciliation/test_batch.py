@@ -119,3 +119,21 @@ def test_a_long_run_refreshes_the_planner_statistics_on_postgresql(monkeypatch, 
     automatic.run(company, apply_to={account.pk})
     assert Settlement.objects.count() == 5
     assert before <= 0 < reltuples()  # analysed after 2 and 4 chunks, in the run's own transaction
+
+
+def test_a_run_reads_each_customer_once_not_once_per_batch(monkeypatch, company, owner, account, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from avstem.ledger.models import Customer
+    from avstem.reconciliation import automatic
+
+    monkeypatch.setattr(automatic, "APPLY_CHUNK", 1)
+    for _n in range(3):
+        inv, _item = invoice(owner, company, customer, 10000)
+        bank_line(account, 10000, kid=inv.kid)
+    table = Customer._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        result = automatic.run(company, apply_to={account.pk})
+    assert result.counts()["matched"] == 3 and Settlement.objects.count() == 3
+    assert len([q for q in queries if f'FROM "{table}"' in q["sql"]]) == 1
