@@ -204,14 +204,14 @@ def account_last_run(account: BankAccount):
 
 @company_view()
 def bank_side(request, company_id, bank_account_id):
-    """The bank side swapped in by htmx (filters, tabs, pages), with the selection bar out of band."""
+    """The bank side for htmx (filters, tabs, pages); the page swaps in its list only (see _bank_side.html)."""
     account = _account(request, bank_account_id)
     context = {"company": request.company, "account": account, "can_change": _can_change(request)}
     context.update(_bank_context(request, account, request.GET))
     shown = _shown(bank=context["bank"], data=request.GET)
     sel = selection_of(request.company, request.GET, shown=shown)
     context.update(_selection_context(request, account, sel, shown))
-    context.update(selected=sel, oob=True)
+    context["selected"] = sel
     return render(request, "reconciliation/_bank_side.html", context)
 
 
@@ -223,7 +223,7 @@ def ledger_side(request, company_id, bank_account_id):
     shown = _shown(ledger=context["ledger"], tab=context["tab"], data=request.GET)
     sel = selection_of(request.company, request.GET, shown=shown)
     context.update(_selection_context(request, account, sel, shown))
-    context.update(selected=sel, oob=True)
+    context["selected"] = sel
     return render(request, "reconciliation/_ledger_side.html", context)
 
 

@@ -17,6 +17,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = datetime.date(2025, 3, 10)
 
 
+@pytest.fixture(autouse=True)
+def _quiet_at_the_end(page):
+    """End each test with no request of the page on its way: the database is emptied after the test, and
+    a request still being answered then (every list swapped in asks for the running difference again)
+    locks SQLite's tables against that."""
+    on_the_way = set()
+    page.on("request", lambda request: on_the_way.add(request))
+    page.on("requestfinished", lambda request: on_the_way.discard(request))
+    page.on("requestfailed", lambda request: on_the_way.discard(request))
+    yield
+    for _ in range(300):
+        if not on_the_way:
+            return
+        page.wait_for_timeout(50)  # lets Playwright deliver the events
+
+
 def _world():
     from avstem.banking.models import BankLine, BankLineDetail, DailyBalance
     from avstem.banking.services import create_bank_account
@@ -116,6 +132,9 @@ def test_reconcile_by_hand_post_a_fee_accept_a_proposal_and_undo(page):
     ledger = page.locator("#ledger-side")
     ledger.get_by_text("Kunder").click()
     page.wait_for_selector("#ledger-side input[name=item]")
+    # The tab swaps only the list; the filter fields stay and take the tab's placeholders.
+    assert ledger.locator("input[name=lq]").get_attribute("placeholder") == "Navn, faktura eller KID"
+    assert ledger.locator("input[name=lfrom]").get_attribute("placeholder") == "Forfall fra"
     ledger.locator("input[name=lq]").fill("Solsiden")
     page.wait_for_function("document.querySelectorAll('#ledger-side input[name=item]').length === 2")
     for row in ledger.locator("tbody tr").all():
@@ -168,3 +187,98 @@ def test_reconcile_by_hand_post_a_fee_accept_a_proposal_and_undo(page):
     body = _text(page.locator("main"))
     assert "Bank og hovedbok stemmer" in body
     screenshot(page, "reconciliation-report")
+
+
+# --- a search is never lost ---------------------------------------------------------------------------------
+# Each side's requests swap only that side's list and replace only an older request of the same side; ticks
+# and the running difference have their own lane. These provoke, deterministically, the races that lost a
+# typed search before.
+
+def _open_screen(page) -> None:
+    _world()
+    _login(page)
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Avstemming").click()
+    page.wait_for_selector("#bank-side")
+
+
+def _items(page, count: int) -> None:
+    """Wait until the ledger side lists `count` open items (well within a second when nothing is lost)."""
+    page.wait_for_function("n => document.querySelectorAll('#ledger-side input[name=item]').length === n",
+                           arg=count, timeout=15_000)
+
+
+def _customers(page) -> None:
+    page.locator("#ledger-side").get_by_text("Kunder").click()
+    _items(page, 6)
+
+
+def _hold(page, wanted):
+    """Hold the first ledger request whose URL contains `wanted` (its answer fetched, not yet given to the
+    page); every other request goes straight through. Returns the list the held (route, response) lands in."""
+    held = []
+
+    def handler(route):
+        if wanted in route.request.url and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/ledger/" in url, handler)
+    return held
+
+
+def _until_held(page, held) -> None:
+    for _ in range(300):  # the route handler runs while Playwright waits
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the search request was never sent")
+
+
+def test_a_search_typed_the_moment_the_list_arrives_is_not_lost(page):
+    _open_screen(page)
+    # htmx wires up swapped-in elements when its settle timer fires, 20 ms after the swap by default; on a
+    # busy machine the test (or a quick user) types before that. Make the timer late so it always does: a
+    # field swapped in with the list would then miss the keystrokes, and the search with them.
+    page.evaluate("htmx.config.defaultSettleDelay = 1000")
+    page.locator("#ledger-side").get_by_text("Kunder").click()
+    page.wait_for_selector("#ledger-side input[name=item]")
+    page.locator("#ledger-side input[name=lq]").fill("Solsiden")
+    _items(page, 2)
+
+
+def test_a_tick_on_the_bank_side_never_drops_the_ledger_search(page):
+    from playwright.sync_api import Error
+
+    _open_screen(page)
+    _customers(page)
+    held = _hold(page, "lq=Solsiden")
+    page.locator("#ledger-side input[name=lq]").fill("Solsiden")
+    _until_held(page, held)
+    # While the search is on its way, tick a bank line.
+    page.locator("#bank-side tr", has_text="Innbetaling faktura 1 og 2").locator("input.pick").check()
+    _selected(page, "1 · 1 750,00", "0 · 0,00")
+    route, response = held[0]
+    try:
+        route.fulfill(response=response)
+    except Error:
+        pass  # the page gave up the request (the failure asserted below)
+    _items(page, 2)
+    _selected(page, "1 · 1 750,00", "0 · 0,00")
+    assert page.locator("#bank-side tr", has_text="Innbetaling faktura 1 og 2").locator("input.pick").is_checked()
+
+
+def test_typing_on_while_the_last_search_is_answered_keeps_what_is_typed(page):
+    _open_screen(page)
+    _customers(page)
+    field = page.locator("#ledger-side input[name=lq]")
+    held = _hold(page, "lq=Gr")
+    field.fill("Grün")
+    _until_held(page, held)
+    # The user goes on typing; the answer for "Grün" arrives within the 400 ms the field waits for more.
+    field.fill("Solsiden")
+    route, response = held[0]
+    route.fulfill(response=response)
+    _items(page, 2)
+    assert field.input_value() == "Solsiden"
+    assert page.evaluate("document.activeElement.name") == "lq"

@@ -56,9 +56,13 @@ def test_selection_shows_the_running_difference(logged_in, company, owner, accou
     line = bank_line(account, 50000)
     bar = logged_in.post(_url(company, account, "selection/"), {"line": [line.pk], "posting": [posting.pk]}).content.decode()
     assert "200,00" in bar.replace("\xa0", " ") and "Post difference and reconcile" in bar
-    # a ticked line on a page no longer shown is carried along
+    # a ticked line on a page no longer shown is carried along: counted in the bar...
     bar = logged_in.post(_url(company, account, "selection/"), {"carry_line": [line.pk], "shown_line": []}).content.decode()
-    assert f'name="carry_line" value="{line.pk}"' in bar
+    assert "Bank: <strong>1</strong>" in bar and "500,00" in bar.replace("\xa0", " ")
+    # ...and carried by the bank side's list, which a new page (here a filter hiding it) replaces
+    side = logged_in.get(_url(company, account, "bank/"), {"line": [line.pk], "shown_line": [line.pk], "bamount": "1"},
+                         HTTP_HX_REQUEST="true").content.decode()
+    assert f'name="carry_line" value="{line.pk}"' in side and f'name="line" value="{line.pk}"' not in side
 
 
 def test_reconcile_by_hand_and_undo_from_the_screen(logged_in, company, owner, account):
