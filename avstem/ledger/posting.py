@@ -49,7 +49,7 @@ from .models import (
 )
 from .money import format_amount
 from .periods import fiscal_year
-from .rows import built, insert_rows
+from .rows import built, insert_rows, reserve_ids
 
 SERIES = frozenset(Series.values)
 
@@ -330,10 +330,18 @@ class Written:
 
 
 def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "",
-                          audit: bool = True) -> list[Written]:
+                          audit: bool = True, numbered: bool = True) -> list[Written]:
     """`post_vouchers`, returning the keys of the postings and open items each voucher made.
     `audit=False` leaves the audit entries to a caller that records each voucher in the entry of
-    the action it belongs to (the automatic reconciliation: one entry per reconciliation)."""
+    the action it belongs to (the automatic reconciliation: one entry per reconciliation).
+
+    `numbered=False` writes the postings and open items but not yet the voucher rows, which
+    `number_vouchers` writes, with their numbers, before the caller's transaction ends (the
+    postings' foreign keys are checked at commit). The lock on the series' number is then held
+    from there to the commit, not for the whole transaction: two batches posting at once
+    (the automatic reconciliation's) wait for each other only at their ends."""
+    if audit and not numbered:
+        raise ValueError("a voucher's audit entry names its number: numbered=False needs audit=False")
     if not vouchers:
         return []
     with transaction.atomic():
@@ -348,7 +356,7 @@ def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job
                 prefix = _("Voucher %(index)s (%(date)s, %(description)s):") % {
                     "index": index, "date": _day(new.date), "description": new.description}
                 raise LedgerError(prefix, *exc.problems) from None
-        return _write(actor, company, prepared, job, audit)
+        return _write(actor, company, prepared, job, audit, numbered)
 
 
 VOUCHER_FIELDS = ["company", "series", "fiscal_year", "number", "date", "description", "source", "reversal_of",
@@ -357,32 +365,22 @@ OPEN_ITEM_FIELDS = ["company", "posting", "customer", "supplier", "date", "due_d
                     "description", "invoice", "supplier_invoice"]
 
 
-def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = True) -> list[Written]:
-    counts: dict[tuple[str, int], int] = defaultdict(int)
-    for p in prepared:
-        counts[(p.new.series, p.fiscal_year)] += 1
-    next_number = {}
-    for series, year in sorted(counts):  # a fixed order, so two batches never deadlock
-        next_number[(series, year)] = take_numbers(company, f"voucher:{series}", year, counts[(series, year)])
-
+def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = True,
+           numbered: bool = True) -> list[Written]:
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
-    rows = []
-    for p in prepared:
-        key = (p.new.series, p.fiscal_year)
-        rows.append((company.pk, p.new.series, p.fiscal_year, next_number[key], p.new.date,
-                     p.new.description.strip()[:200], p.new.source, p.new.reversal_of.pk if p.new.reversal_of else None,
-                     now, user.pk if user else None, label))
-        next_number[key] += 1
-    # Plain rows (see rows.py); the instances returned are built from the same values.
-    keys = insert_rows(Voucher, VOUCHER_FIELDS, rows, ids=True)
+    # The keys first, so that postings can point at vouchers whose rows go in last (numbered=False).
     vouchers = []
-    for pk, row, p in zip(keys, rows, prepared, strict=True):
+    for pk, p in zip(reserve_ids(Voucher, len(prepared)), prepared, strict=True):
         vouchers.append(built(
             Voucher, {"company": company, "reversal_of": p.new.reversal_of, "posted_by": user}, id=pk,
-            company_id=company.pk, series=row[1], fiscal_year=row[2], number=row[3], date=row[4], description=row[5],
-            source=row[6], reversal_of_id=row[7], posted_at=now, posted_by_id=row[9], posted_by_label=label))
+            company_id=company.pk, series=p.new.series, fiscal_year=p.fiscal_year, number=None, date=p.new.date,
+            description=p.new.description.strip()[:200], source=p.new.source,
+            reversal_of_id=p.new.reversal_of.pk if p.new.reversal_of else None, posted_at=now,
+            posted_by_id=user.pk if user else None, posted_by_label=label))
+    if numbered:
+        number_vouchers(company, vouchers)
 
     written = [Written(voucher, [], [], _debit_total(p)) for voucher, p in zip(vouchers, prepared, strict=True)]
     items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])
@@ -407,6 +405,24 @@ def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = Tr
             items=((w.voucher, voucher_changes(w.voucher, w.total), w.voucher.description) for w in written),
         )
     return written
+
+
+def number_vouchers(company, vouchers: list[Voucher]) -> None:
+    """Give vouchers written with `numbered=False` their numbers (the next of their series and
+    year, in the order given) and write their rows."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for voucher in vouchers:
+        counts[(voucher.series, voucher.fiscal_year)] += 1
+    next_number = {}
+    for series, year in sorted(counts):  # a fixed order, so two batches never deadlock
+        next_number[(series, year)] = take_numbers(company, f"voucher:{series}", year, counts[(series, year)])
+    for voucher in vouchers:
+        key = (voucher.series, voucher.fiscal_year)
+        voucher.number = next_number[key]
+        next_number[key] += 1
+    insert_rows(Voucher, ["id", *VOUCHER_FIELDS], [
+        (v.pk, v.company_id, v.series, v.fiscal_year, v.number, v.date, v.description, v.source, v.reversal_of_id,
+         v.posted_at, v.posted_by_id, v.posted_by_label) for v in vouchers])
 
 
 def voucher_changes(voucher: Voucher, total: int) -> dict:

@@ -66,6 +66,27 @@ def _reserve_ids(cursor, table: str, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`, taken now for rows written later in the same
+    transaction (with `insert_rows(model, ["id", ...])`). PostgreSQL takes them from the
+    table's sequence; SQLite moves its AUTOINCREMENT counter past them (inside our write
+    transaction, so nobody else can take them, and a rollback gives them back)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _reserve_ids(cursor, table, count)
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                       f"coalesce((SELECT max(id) FROM {quoted}), 0))", [table])
+        last = cursor.fetchone()[0]
+        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last + count, table])
+        if cursor.rowcount == 0:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+    return list(range(last + 1, last + count + 1))
+
+
 def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool = False) -> list[int] | int:
     """Insert `rows` (tuples in the order of the field `names`). Returns the new primary keys in
     row order when `ids`, else how many rows went in."""

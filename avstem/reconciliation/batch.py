@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, fields
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
-from avstem.ledger.posting import post_vouchers_written, voucher_changes
+from avstem.ledger.posting import number_vouchers, post_vouchers_written, voucher_changes
 from avstem.ledger.rows import built, chunks, insert_instances, insert_rows
 
 from . import services
@@ -135,8 +135,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     posting_ids = sorted({i for p in plans for i in p.posting_ids})
     postings, linked = {}, set()
     for chunk in chunks(posting_ids):
-        postings.update({p.pk: p for p in Posting.objects.select_for_update().filter(company=company, pk__any_key=chunk)
-                         .select_related("voucher")})
+        postings.update({p.pk: p for p in Posting.objects.select_for_update(of=("self",))
+                         .filter(company=company, pk__any_key=chunk).select_related("voucher").order_by("pk")})
         linked.update(ReconciledPosting.objects.filter(posting_id__any_key=chunk, active=True).values_list("posting_id", flat=True))
 
     # Locked once here, as settle_many reads them: it is handed these and the payments' new items.
@@ -194,7 +194,12 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
     # One audit entry per reconciliation, holding what its voucher and settlements record in
     # entries of their own when posted one at a time: two rows fewer per line.
-    written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False) if new_vouchers else []
+    # On PostgreSQL numbered at the end (number_vouchers below): the series' number stays locked
+    # only from there to the commit, so the batch in the other connection is not kept waiting
+    # (automatic.apply_batches). SQLite has one writer, so nothing waits there, and it checks a
+    # voucher row written after its postings by searching every table that refers to vouchers.
+    late = connection.vendor == "postgresql"
+    written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False, numbered=not late) if new_vouchers else []
     # The ledger hands back the keys of what it wrote: the payments' open items to settle and
     # the bank postings to link, without reading them back.
     payments: dict[int, dict[tuple, int]] = defaultdict(dict)
@@ -262,6 +267,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
         BankLine.objects.filter(pk__any_key=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
         LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
         LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
+    if late:
+        number_vouchers(company, [r.voucher for r in posting_plans])
     by_owner = defaultdict(list)
     for owner, settlement in zip(owners, settlements):
         by_owner[id(owner)].append(settlement)

@@ -196,3 +196,38 @@ def test_a_refused_insert_is_djangos_integrity_error(company, owner):
     insert_rows(Voucher, names, [row])
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Voucher, names, [row])
+
+
+def test_reserved_ids_are_not_taken_by_the_next_insert(company, owner):
+    from avstem.ledger.models import Voucher
+    from avstem.ledger.rows import reserve_ids
+
+    first = reserve_ids(Voucher, 3)
+    again = reserve_ids(Voucher, 2)
+    assert len(first) == 3 and len(again) == 2 and not set(first) & set(again)
+    assert first == list(range(first[0], first[0] + 3))
+    [later] = post_vouchers_written(owner, company, [NewVoucher(date=D(2025, 3, 10), description="Rekvisita", lines=[
+        Line("6800", 1000), Line("1920", -1000)])])
+    assert later.voucher.pk > max(again)
+
+
+def test_unnumbered_vouchers_get_their_rows_and_numbers_at_the_end(company, owner, customer):
+    """numbered=False writes postings and open items, and the voucher rows only when
+    number_vouchers takes the numbers; nothing locks the series' counter before that."""
+    from avstem.ledger.models import NumberCounter, Voucher
+    from avstem.ledger.posting import number_vouchers
+
+    before = Voucher.objects.count()
+    new = [NewVoucher(date=D(2025, 3, 20), description=f"Innbetaling {n}", series="bank", lines=[
+        Line("1920", 100 + n), Line("1500", -100 - n, customer=customer)]) for n in range(3)]
+    written = post_vouchers_written(owner, company, new, audit=False, numbered=False)
+    assert Voucher.objects.count() == before and all(w.voucher.number is None for w in written)
+    assert Posting.objects.filter(voucher_id__in=[w.voucher.pk for w in written]).count() == 6
+    assert not NumberCounter.objects.filter(company=company, key="voucher:bank").exists()
+    number_vouchers(company, [w.voucher for w in written])
+    stored = list(Voucher.objects.filter(pk__in=[w.voucher.pk for w in written]).order_by("number")
+                  .values_list("pk", "number", "description"))
+    assert stored == [(w.voucher.pk, w.voucher.number, w.voucher.description) for w in written]
+    assert [n for _pk, n, _d in stored] == [1, 2, 3]
+    with pytest.raises(ValueError):
+        post_vouchers_written(owner, company, new[:1], numbered=False)  # its audit entry would have no number

@@ -118,7 +118,7 @@ def test_a_long_run_refreshes_the_planner_statistics_on_postgresql(monkeypatch, 
         bank_line(account, 10000, kid=inv.kid)
     automatic.run(company, apply_to={account.pk})
     assert Settlement.objects.count() == 5
-    assert before <= 0 < reltuples()  # analysed after 2 and 4 chunks, in the run's own transaction
+    assert before <= 0 < reltuples()  # analysed after 1, 2 and 4 chunks, in the caller's transaction
 
 
 def test_a_run_reads_each_customer_once_not_once_per_batch(monkeypatch, company, owner, account, customer):

@@ -110,3 +110,52 @@ def test_user_and_automatic_run_on_the_same_payments(transactional_db, company, 
     assert all("reconciled by" in m or "already settled" in m for m in refused), refused
     # the user tried every line: each one they did not win, they were told the run had it
     assert len(refused) == Reconciliation.objects.filter(method="automatic").count()
+
+
+def test_batches_in_two_connections_wait_for_each_other_on_a_shared_item(transactional_db, company, owner, account,
+                                                                          customer, monkeypatch):
+    """The automatic run applies its batches in two connections at once on PostgreSQL. Batches
+    that settle the same open item take turns on its lock: the first two halves of an invoice
+    both settle it, a third payment of it is refused, and nothing is posted twice."""
+    _needs_postgres()
+    from django.utils import translation
+
+    from avstem.ledger.models import Settlement
+    from avstem.reconciliation.models import Method
+    from avstem.reconciliation.plans import Plan
+
+    used = set()
+    real = automatic.apply_batches.__globals__["_in_connections"]
+
+    def spy(work, count, connections):
+        def traced(n):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                used.add(cursor.fetchone()[0])
+            return work(n)
+        return real(traced, count, connections)
+
+    monkeypatch.setattr(automatic, "_in_connections", spy)
+    _inv, item = invoice(owner, company, customer, 100000)
+    others = [invoice(owner, company, customer, 5000 + n)[1] for n in range(6)]
+    halves = [bank_line(account, 50000, text=f"Del {n}") for n in range(3)]
+    small = [bank_line(account, other.remaining, text=f"Faktura {n}") for n, other in enumerate(others)]
+    batches = [[Plan(account.pk, [line.pk], items=[(item.pk, 50000)], method=Method.AUTOMATIC)] +
+               [Plan(account.pk, [line.pk], items=[(other.pk, other.remaining)], method=Method.AUTOMATIC)
+                for line, other in zip(small[n * 2:n * 2 + 2], others[n * 2:n * 2 + 2], strict=True)]
+               for n, line in enumerate(halves)]
+    with translation.override("en"):
+        results = automatic.apply_batches(None, company, batches, job="test")
+
+    assert len(used) == 2  # two connections of their own, not the caller's
+    done = [r for batch in results for r in batch if r.reconciliation is not None]
+    refused = [r for batch in results for r in batch if r.reconciliation is None]
+    assert len(done) == 8 and len(refused) == 1
+    assert refused[0].plan.items == [(item.pk, 50000)] and "settled in full" in refused[0].error
+    item.refresh_from_db()
+    assert item.remaining == 0
+    assert all(o.remaining == 0 for o in OpenItem.objects.filter(pk__in=[o.pk for o in others]))
+    assert Settlement.objects.count() == 8 and Voucher.objects.filter(series="bank").count() == 8
+    # in the caller's language, though a thread starts with none
+    assert set(Voucher.objects.filter(series="bank").values_list("description", flat=True)) == {
+        f"Payment from {customer.name}"}
