@@ -137,3 +137,30 @@ def test_a_run_reads_each_customer_once_not_once_per_batch(monkeypatch, company,
         result = automatic.run(company, apply_to={account.pk})
     assert result.counts()["matched"] == 3 and Settlement.objects.count() == 3
     assert len([q for q in queries if f'FROM "{table}"' in q["sql"]]) == 1
+
+
+def test_the_run_applies_with_the_collector_off_and_its_objects_frozen(monkeypatch, company, owner, account, customer):
+    """Every full garbage collection during the apply walked all the engine's results and every
+    earlier batch's objects again (a fifth of the apply time at 100k lines): the run keeps the
+    collector off and what exists frozen while it applies, and gives both back at the end."""
+    import gc
+
+    from avstem.reconciliation import automatic, batch
+
+    invoices = [invoice(owner, company, customer, 10000 * (n + 1)) for n in range(3)]
+    lines = [bank_line(account, 10000 * (n + 1), kid=inv.kid) for n, (inv, _item) in enumerate(invoices)]
+    monkeypatch.setattr(automatic, "APPLY_CHUNK", 2)
+    seen, real = [], batch.apply_many
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "apply_many", watched)
+    frozen_before = gc.get_freeze_count()
+    assert gc.isenabled()
+    result = automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
+
+    assert result.counts()["matched"] == len(lines)
+    assert seen == [(False, True), (False, True)]  # two batches of two and one line
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_before
