@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from avstem.indexes import where_set
@@ -449,8 +450,9 @@ class Invoice(PostedDocument):
 
     @staticmethod
     def label_of(kind: str, number: int | None) -> str:
-        label = _("Credit note") if kind == InvoiceKind.CREDIT_NOTE else _("Invoice")
-        return f"{label} {number or _('(draft)')}"
+        # gettext, not the lazy _: the automatic run labels an open item per line
+        label = gettext("Credit note") if kind == InvoiceKind.CREDIT_NOTE else gettext("Invoice")
+        return f"{label} {number or gettext('(draft)')}"
 
     @property
     def is_credit_note(self) -> bool:
@@ -590,8 +592,8 @@ class OpenItem(models.Model):
         if invoice is not None:
             return Invoice.label_of(*invoice)
         if supplier_invoice_number is not None:
-            return _("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
-        return description or _("Posting")
+            return gettext("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
+        return description or gettext("Posting")
 
 
 class Settlement(models.Model):

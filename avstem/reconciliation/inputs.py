@@ -77,7 +77,7 @@ def bank_lines(company, *, accounts: Iterable[int] | None = None, line_ids: Iter
     # references (KID, end-to-end id) only on the detail: every line's details load.
     for ids in chunks([r[0] for r in rows]):
         for (line_id, amount, kid, refs, remittance, e2e, pmtinf, ref, name, cp, info) in (
-                BankLineDetail.objects.filter(line_id__in=ids).order_by("line_id", "n").values_list(
+                BankLineDetail.objects.filter(line_id__any_key=ids).order_by("line_id", "n").values_list(
                     "line_id", "amount", "kid", "creditor_references", "remittance", "end_to_end_id",
                     "payment_information_id", "ref", "counterparty_name", "counterparty_account", "additional_info")):
             creditor_refs = tuple(refs or ()) or ((kid,) if kid else ())
