@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,7 +27,7 @@ from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
-from avstem.ledger.posting import number_vouchers, post_vouchers_written, voucher_changes
+from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes
 from avstem.ledger.rows import built, chunks, insert_instances, insert_rows
 
 from . import services
@@ -144,6 +144,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     remaining = {pk: i.remaining for pk, i in items.items()}
 
     used_lines, used_postings = set(), set()
+    todo: list[_Work] = []
     for n, plan in enumerate(plans):
         result = results[n]
         account = accounts.get(plan.bank_account_id)
@@ -186,12 +187,11 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
             remaining[item_id] -= amount
         used_lines.update(plan.line_ids)
         used_postings.update(plan.posting_ids)
-        result.locked = locked  # type: ignore[attr-defined]
+        todo.append(_Work(result, plan, locked))
 
-    todo = [r for r in results if not r.error]
     _read_parties(company, todo, items, parties)
-    posting_plans = [r for r in todo if r.plan.posts]
-    new_vouchers = [services._voucher_for(company, r.plan, r.locked, items, parties) for r in posting_plans]
+    posts = [w for w in todo if w.plan.posts]
+    new_vouchers = [services._voucher_for(company, w.plan, w.locked, items, parties) for w in posts]
     # One audit entry per reconciliation, holding what its voucher and settlements record in
     # entries of their own when posted one at a time: two rows fewer per line.
     # On PostgreSQL numbered at the end (number_vouchers below): the series' number stays locked
@@ -202,38 +202,34 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False, numbered=not late) if new_vouchers else []
     # The ledger hands back the keys of what it wrote: the payments' open items to settle and
     # the bank postings to link, without reading them back.
-    payments: dict[int, dict[tuple, int]] = defaultdict(dict)
-    bank_postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for r, w in zip(posting_plans, written, strict=True):
-        r.voucher = w.voucher  # type: ignore[attr-defined]
-        r.voucher_total = w.total  # type: ignore[attr-defined]
-        for pk, _line, customer, supplier, amount, day, text in w.open_items:
-            payments[w.voucher.pk][(customer, supplier)] = pk
+    for w, out in zip(posts, written, strict=True):
+        w.written = out
+        for pk, _line, customer, supplier, amount, day, text in out.open_items:
+            w.payments[(customer, supplier)] = pk
             items[pk] = subledger.LockedItem(pk, customer, supplier, amount, day, OpenItem.label_of(text, None, None))
-        bank_postings[w.voucher.pk] = [(pk, account_id) for pk, _line, account_id, bank_account_id in w.postings
-                                       if bank_account_id is not None]
 
     specs, owners = [], []
-    for r in posting_plans:
-        for spec in services._settlement_specs(r.plan, items, payments[r.voucher.pk], r.voucher.date):
+    for w in posts:
+        for spec in services._settlement_specs(w.plan, items, w.payments, w.written.voucher.date):
             specs.append(spec)
-            owners.append(r)
+            owners.append(w)
     settlements = subledger.settle_many(actor, company, specs, job=job, audit=False, locked=items) if specs else []
+    for owner, settlement in zip(owners, settlements, strict=True):
+        owner.settlements.append(settlement)
 
     transfer_gls = dict(Account.objects.filter(company=company, number__in={
-        t.gl_account for r in todo for t in r.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
+        t.gl_account for w in todo for t in w.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
     now = timezone.now()
     recs = []
-    for r in todo:
-        plan, locked = r.plan, r.locked
-        voucher = getattr(r, "voucher", None)
+    for w in todo:
+        plan, locked = w.plan, w.locked
         dates = [line.date for line in locked.lines] + [p.date for p in locked.postings]
-        if voucher is not None:
-            dates.append(voucher.date)
+        if w.written is not None:
+            dates.append(w.written.voucher.date)
         learn_account, learn_vat = plan.learned()
-        r.reconciliation = built(
+        w.result.reconciliation = built(
             Reconciliation, {"company": company, "bank_account": locked.account, "run": run, "created_by": user},
             company_id=company.pk, bank_account_id=locked.account.pk, method=plan.method, kind=plan.kind,
             confidence=plan.confidence, explanation=plan.explanation, rule_id=plan.rule_id,
@@ -241,22 +237,21 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
             amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
             note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now,
             created_by_id=user.pk if user else None, created_by_label=label)
-        recs.append(r.reconciliation)
+        recs.append(w.result.reconciliation)
     insert_instances(recs, ids=True)  # plain rows: see avstem/ledger/rows.py
 
     line_links, posting_links, posted, made = [], [], [], []
-    for r in todo:
-        rec, locked = r.reconciliation, r.locked
-        line_links += [(rec.pk, line.pk, True) for line in locked.lines]
-        posting_links += [(rec.pk, p.pk, True) for p in locked.postings]
-        voucher = getattr(r, "voucher", None)
-        if voucher is not None:
-            gls = {locked.account.gl_account_id} | {transfer_gls[t.gl_account] for t in r.plan.transfers
+    for w in todo:
+        rec, locked = w.result.reconciliation.pk, w.locked
+        line_links += [(rec, line.pk, True) for line in locked.lines]
+        posting_links += [(rec, p.pk, True) for p in locked.postings]
+        if w.written is not None:
+            gls = {locked.account.gl_account_id} | {transfer_gls[t.gl_account] for t in w.plan.transfers
                                                     if t.counterpart_line and t.gl_account in transfer_gls}
-            posting_links += [(rec.pk, pk, True) for pk, account_id in bank_postings[voucher.pk] if account_id in gls]
-            posted.append((rec.pk, voucher.pk))
-    for owner, settlement in zip(owners, settlements, strict=True):
-        made.append((owner.reconciliation.pk, settlement.pk))
+            posting_links += [(rec, pk, True) for pk, _line, account_id, bank_account_id in w.written.postings
+                              if bank_account_id is not None and account_id in gls]
+            posted.append((rec, w.written.voucher.pk))
+        made += [(rec, settlement.pk) for settlement in w.settlements]
     insert_rows(ReconciledLine, ["reconciliation", "bank_line", "active"], line_links)
     insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
     insert_rows(PostedVoucher, ["reconciliation", "voucher"], posted)
@@ -268,28 +263,38 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
         LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
         LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
     if late:
-        number_vouchers(company, [r.voucher for r in posting_plans])
-    by_owner = defaultdict(list)
-    for owner, settlement in zip(owners, settlements):
-        by_owner[id(owner)].append(settlement)
+        number_vouchers(company, [w.written.voucher for w in posts])
     record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
-        (r.reconciliation, _changes(r, by_owner[id(r)]), services._summary(r.plan, r.locked)) for r in todo))
+        (w.result.reconciliation, _changes(w), services._summary(w.plan, w.locked)) for w in todo))
     return results
 
 
-def _changes(r: Applied, settlements: list) -> dict:
+@dataclass(slots=True)
+class _Work:
+    """A plan that passed the checks, and what the batch makes for it; dropped when the batch
+    ends, so a run of a million lines keeps only the results."""
+
+    result: Applied
+    plan: Plan
+    locked: services._Locked
+    written: Written | None = None  # its voucher, if it posts one
+    payments: dict[tuple, int] = field(default_factory=dict)  # (customer, supplier) -> the payment's open item
+    settlements: list = field(default_factory=list)
+
+
+def _changes(w: _Work) -> dict:
     """The reconciliation's audit changes, with its voucher's (date, amount) and its settlements'
     (each open item's remaining before and after), which one at a time have entries of their own."""
-    voucher = getattr(r, "voucher", None)
-    changes = services._audit_changes(r.reconciliation, r.locked, voucher, settlements)
+    voucher = w.written.voucher if w.written is not None else None
+    changes = services._audit_changes(w.result.reconciliation, w.locked, voucher, w.settlements)
     if voucher is not None:
-        changes.update({f"voucher_{k}": v for k, v in voucher_changes(voucher, r.voucher_total).items()})
-    for settlement in settlements:
+        changes.update({f"voucher_{k}": v for k, v in voucher_changes(voucher, w.written.total).items()})
+    for settlement in w.settlements:
         changes.update(settlement.changes)
     return changes
 
 
-def _read_parties(company, todo: list[Applied], items: dict[int, subledger.LockedItem], parties: dict) -> None:
+def _read_parties(company, todo: list[_Work], items: dict[int, subledger.LockedItem], parties: dict) -> None:
     """Add the customers and suppliers `todo` posts to that `parties` lacks. They are not locked,
     as one at a time (services._parties): a voucher needs their key and name, and a
     customer cannot be deleted while it has postings. An earlier batch's copies stay valid, so
