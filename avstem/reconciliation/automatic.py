@@ -48,6 +48,7 @@ DEFAULT_CONFIDENCE = Decimal("0.900")
 # may wait for during a big run (a daily sync is a few hundred lines, one transaction anyway).
 APPLY_CHUNK = 4000
 APPLY_CONNECTIONS = 2  # PostgreSQL: batches applied at once (see apply_batches)
+WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _checkpoints_spaced)
 
 
 @dataclass
@@ -281,9 +282,29 @@ def apply_batches(actor, company, batches: list[list], *, job: str = "", run=Non
             _fresh_statistics()  # after 1, 2, 4, 8, ... batches
         return results
 
+    if connection.vendor == "sqlite" and len(batches) > 1:
+        with _checkpoints_spaced(connection):
+            return [apply_batch(n) for n in range(len(batches))]
     if connection.vendor != "postgresql" or connection.in_atomic_block or len(batches) < 2:
         return [apply_batch(n) for n in range(len(batches))]
     return _in_connections(apply_batch, len(batches), APPLY_CONNECTIONS)
+
+
+@contextmanager
+def _checkpoints_spaced(connection, pages: int = WAL_CHECKPOINT_PAGES):
+    """SQLite copies its write-ahead log back into the database once the log holds 1,000 pages
+    (4 MB), so after every batch of a big run, rewriting pages the next batch dirties again.
+    For the run's batches it waits for `pages` (400 MB at most on disk, given back at the next
+    checkpoint); the connection's own setting comes back at the end."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
 
 def _in_connections(work, count: int, connections: int) -> list:

@@ -164,3 +164,38 @@ def test_the_run_applies_with_the_collector_off_and_its_objects_frozen(monkeypat
     assert result.counts()["matched"] == len(lines)
     assert seen == [(False, True), (False, True)]  # two batches of two and one line
     assert gc.isenabled() and gc.get_freeze_count() == frozen_before
+
+
+def test_on_sqlite_a_run_of_many_batches_spaces_its_checkpoints_and_gives_the_setting_back(monkeypatch, company, owner,
+                                                                                          account, customer):
+    """SQLite copied its log back into the database after every batch of a big run (1,000 pages
+    by default); the run's batches space the checkpoints out, and the connection's setting
+    comes back at the end."""
+    from django.db import connection
+
+    from avstem.reconciliation import automatic, batch
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL checkpoints by its server's settings")
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    invoices = [invoice(owner, company, customer, 10000 * (n + 1)) for n in range(3)]
+    for n, (inv, _item) in enumerate(invoices):
+        bank_line(account, 10000 * (n + 1), kid=inv.kid)
+    monkeypatch.setattr(automatic, "APPLY_CHUNK", 2)
+    before, seen, real = setting(), [], batch.apply_many
+
+    def watched(*args, **kwargs):
+        seen.append(setting())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "apply_many", watched)
+    result = automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
+
+    assert result.counts()["matched"] == 3
+    assert seen == [automatic.WAL_CHECKPOINT_PAGES] * 2 != [before] * 2
+    assert setting() == before
