@@ -19,6 +19,11 @@ every result; generating and loading the scenario are not timed. The best of a f
 printed (other work on a shared machine inflates wall time more), with the lines per second and
 the ratio of each size's time to the size ten times smaller. Targets: 1M lines in under 30 s;
 each 10x step at most 12x.
+
+end_to_end stores the scenario in a fresh database for every run (about 13 minutes per database at
+1M lines here). BENCH_REUSE=1 stores it once per database and size, keyed by this file, the
+scenario version and the migrations (bench/out/e2e-*.sqlite3; PostgreSQL template databases named
+avstem_bench_stored_*, dropped by hand), and runs each time on a copy.
 """
 
 from __future__ import annotations
@@ -315,11 +320,26 @@ def end_to_end_child(lines: int) -> dict:
 
     call_command("migrate", verbosity=0)
     scenario = scenario_for(lines)
-    started = time.perf_counter()
-    company, banks = _e2e_store(scenario)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    stored = time.perf_counter() - started
+    mode = os.environ.get("BENCH_E2E_MODE", "")  # "store": store and stop; "stored": run on a stored copy
+    if mode == "stored":
+        from avstem.banking.models import BankAccount
+        from avstem.companies.models import Company
+
+        company = Company.objects.get(org_number=E2E_COMPANY[1])
+        banks = {b.pk: b for b in BankAccount.objects.filter(company=company)}
+        stored = float(os.environ["BENCH_STORED_SECONDS"])
+    else:
+        started = time.perf_counter()
+        company, banks = _e2e_store(scenario)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        stored = time.perf_counter() - started
+        if mode == "store":
+            if connection.vendor == "sqlite":  # the whole database in its one file, to be copied
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            return {"store": stored}
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     result = automatic.run(company, apply_to={b.pk for b in banks.values()}, trigger=Trigger.CLI, job="bench")
@@ -335,33 +355,82 @@ def end_to_end_child(lines: int) -> dict:
             "proposals": LineProposal.objects.filter(bank_account__company=company).count()}
 
 
-def _e2e_run(database: str, size: int) -> dict:
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="avstem-bench-e2e-") as tmp:
-        env = {**os.environ, "AVSTEM_DATA_DIR": tmp, "PYTHONPATH": str(ROOT)}
-        name = None
-        if database == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            import psycopg
-
-            base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-            name = f"avstem_bench_recon_{os.getpid()}_{size}"
-            with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
-        try:
-            proc = subprocess.run([sys.executable, __file__, "--child", "end_to_end", str(size)], capture_output=True,
-                                  text=True, cwd=ROOT, env=env)
-        finally:
-            if name is not None:
-                with psycopg.connect(base, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def _e2e_child(database: str, size: int, env: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", "end_to_end", str(size)], capture_output=True,
+                          text=True, cwd=ROOT, env=env)
     sys.stderr.write(proc.stderr[-3000:] if proc.returncode else "")
     if proc.returncode != 0:
         raise SystemExit(f"end_to_end on {database} at {size} lines failed (exit {proc.returncode})")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _stored_key() -> str:
+    """What a stored scenario depends on besides its size: this file (the store code), the
+    scenario version and the migrations (a stored database is migrated again when it is copied,
+    but a new migration may change what the store would have written)."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(__file__).read_bytes() + str(SCENARIO_VERSION).encode())
+    for path in sorted((ROOT / "avstem").glob("*/migrations/0*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _e2e_run(database: str, size: int) -> dict:
+    """One end-to-end run in a fresh database. With BENCH_REUSE=1 the scenario is stored once per
+    database and size (bench/out/ for SQLite, a template database for PostgreSQL) and each run
+    gets a copy: storing 1M lines takes longer than the run itself."""
+    import shutil
+    import tempfile
+
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    with tempfile.TemporaryDirectory(prefix="avstem-bench-e2e-") as tmp:
+        env = {**os.environ, "AVSTEM_DATA_DIR": tmp, "PYTHONPATH": str(ROOT)}
+        key = f"{_stored_key()}-{size}" if reuse else ""
+        stored_file = OUT / f"e2e-{key}.sqlite3"
+        stored_seconds = OUT / f"e2e-{key}-{database}.seconds"
+        name = template = None
+        if database == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+            if reuse and not stored_file.exists():
+                OUT.mkdir(exist_ok=True)
+                partial = OUT / f"e2e-{key}.partial.sqlite3"
+                partial.unlink(missing_ok=True)
+                made = _e2e_child(database, size, {**env, "BENCH_E2E_MODE": "store",
+                                                   "DATABASE_URL": f"sqlite:///{partial}"})
+                stored_seconds.write_text(str(made["store"]))
+                partial.rename(stored_file)  # checkpointed and closed: the file is the whole database
+            if reuse:
+                shutil.copyfile(stored_file, f"{tmp}/bench.sqlite3")
+        else:
+            import psycopg
+
+            name = f"avstem_bench_recon_{os.getpid()}_{size}"
+            url = base.rsplit("/", 1)[0] + "/"
+            with psycopg.connect(base, autocommit=True) as conn:
+                if reuse:
+                    template = f"avstem_bench_stored_{key.replace('-', '_')}"
+                    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+                        conn.execute(f'DROP DATABASE IF EXISTS "{template}_partial" WITH (FORCE)')
+                        conn.execute(f'CREATE DATABASE "{template}_partial"')
+                        made = _e2e_child(database, size, {**env, "BENCH_E2E_MODE": "store",
+                                                           "DATABASE_URL": url + f"{template}_partial"})
+                        conn.execute(f'ALTER DATABASE "{template}_partial" RENAME TO "{template}"')
+                        stored_seconds.write_text(str(made["store"]))
+                    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                else:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = url + name
+        if reuse:
+            seconds = stored_seconds.read_text() if stored_seconds.exists() else "0"
+            env.update(BENCH_E2E_MODE="stored", BENCH_STORED_SECONDS=seconds)
+        try:
+            return _e2e_child(database, size, env)
+        finally:
+            if name is not None:
+                with psycopg.connect(base, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def end_to_end_section(sizes: list[int]) -> bool:
@@ -373,6 +442,7 @@ def end_to_end_section(sizes: list[int]) -> bool:
         print(f"{'lines':>9s} {'open items':>10s} {'wall s':>8s} {'cpu s':>7s} {'lines/s':>9s} {'x wall':>7s}  "
               f"load / match / post / store s   matched / proposed / left   (stored in)")
         previous = None
+        once = ", stored once" if os.environ.get("BENCH_REUSE") == "1" else ""
         for size in sizes:
             f = _e2e_run(database, size)
             ratio = ""
@@ -383,7 +453,7 @@ def end_to_end_section(sizes: list[int]) -> bool:
             p, c = f["phases"], f["counts"]
             print(f"{f['lines']:9d} {f['open_items']:10d} {f['wall']:8.1f} {f['cpu']:7.1f} {f['lines'] / f['wall']:9,.0f} "
                   f"{ratio:>7s}  {p.get('load', 0):.1f} / {p.get('match', 0):.1f} / {p.get('apply', 0):.1f} / "
-                  f"{p.get('store', 0):.1f}   {c['matched']} / {c['proposed']} / {c['left']}   ({f['store']:.0f} s)",
+                  f"{p.get('store', 0):.1f}   {c['matched']} / {c['proposed']} / {c['left']}   ({f['store']:.0f} s{once})",
                   flush=True)
             print(f"{'':9s} {f['vouchers']} vouchers posted, {f['settlements']} settlements, {f['proposals']} proposals stored",
                   flush=True)
