@@ -18,7 +18,7 @@ import gc
 import logging
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -282,12 +282,11 @@ def apply_batches(actor, company, batches: list[list], *, job: str = "", run=Non
             _fresh_statistics()  # after 1, 2, 4, 8, ... batches
         return results
 
-    if connection.vendor == "sqlite" and len(batches) > 1:
-        with _checkpoints_spaced(connection):
-            return [apply_batch(n) for n in range(len(batches))]
-    if connection.vendor != "postgresql" or connection.in_atomic_block or len(batches) < 2:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and len(batches) > 1:
+        return _in_connections(apply_batch, len(batches), APPLY_CONNECTIONS)
+    spaced = connection.vendor == "sqlite" and len(batches) > 1
+    with _checkpoints_spaced(connection) if spaced else nullcontext():
         return [apply_batch(n) for n in range(len(batches))]
-    return _in_connections(apply_batch, len(batches), APPLY_CONNECTIONS)
 
 
 @contextmanager
