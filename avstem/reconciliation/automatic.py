@@ -47,6 +47,12 @@ DEFAULT_CONFIDENCE = Decimal("0.900")
 # 1,000. Bigger also holds SQLite's one write lock longer, about 2 s here, which a user's click
 # may wait for during a big run (a daily sync is a few hundred lines, one transaction anyway).
 APPLY_CHUNK = 4000
+# A big run's batches grow so that it has at most about this many. On SQLite each commit
+# writes every page its batch touched, and at a million lines the open items' and postings'
+# indexes are so large that a batch of 4,000 touches a fresh page for almost every row: 16,000
+# lines per batch took commits from 40 s to 23 s and the whole apply from 324 s to 282 s there;
+# each batch then holds SQLite's write lock about 6 s, well inside a click's 20 s timeout.
+APPLY_BATCHES = 50
 APPLY_CONNECTIONS = 2  # PostgreSQL: batches applied at once (see apply_batches)
 WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _checkpoints_spaced)
 
@@ -239,13 +245,15 @@ def _apply_all(company, to_apply, run_row, actor, job: str) -> set[int]:
 
 
 def _batches(to_apply) -> list[tuple[list, list]]:
-    """The plans in chunks of APPLY_CHUNK lines. A line is in one plan only: an own transfer's
-    other side goes with its pair (and is left out when it comes up itself)."""
+    """The plans in chunks of APPLY_CHUNK lines, or more when there would be more than
+    APPLY_BATCHES of them. A line is in one plan only: an own transfer's other side goes with its
+    pair (and is left out when it comes up itself)."""
+    size = max(APPLY_CHUNK, -(-len(to_apply) // APPLY_BATCHES))
     taken: set[int] = set()
     batches = []
-    for start in range(0, len(to_apply), APPLY_CHUNK):
+    for start in range(0, len(to_apply), size):
         outcomes, plans = [], []
-        for outcome, match in to_apply[start:start + APPLY_CHUNK]:
+        for outcome, match in to_apply[start:start + size]:
             if outcome.line_id in taken:
                 continue
             plan = from_proposals(outcome.account_id, outcome.line_id, match, method=Method.AUTOMATIC)

@@ -199,3 +199,35 @@ def test_on_sqlite_a_run_of_many_batches_spaces_its_checkpoints_and_gives_the_se
     assert result.counts()["matched"] == 3
     assert seen == [automatic.WAL_CHECKPOINT_PAGES] * 2 != [before] * 2
     assert setting() == before
+
+
+def test_a_big_run_grows_its_batches_so_that_it_has_at_most_apply_batches_of_them(monkeypatch, company, owner, account,
+                                                                                  customer):
+    """Every commit writes each page its batch touched: with a million lines a batch of the
+    usual size touched a fresh index page for almost every row, so a big run takes bigger
+    batches, as many as APPLY_BATCHES, and a small one keeps APPLY_CHUNK."""
+    from avstem.reconciliation import automatic, batch
+
+    invoices = [invoice(owner, company, customer, 10000 * (n + 1)) for n in range(7)]
+    for n, (inv, _item) in enumerate(invoices):
+        bank_line(account, 10000 * (n + 1), kid=inv.kid)
+    sizes, real = [], batch.apply_many
+
+    def watched(actor, company, plans, **kwargs):
+        sizes.append(len(plans))
+        return real(actor, company, plans, **kwargs)
+
+    monkeypatch.setattr(batch, "apply_many", watched)
+    monkeypatch.setattr(automatic, "APPLY_CHUNK", 2)
+    monkeypatch.setattr(automatic, "APPLY_BATCHES", 3)
+    result = automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
+    assert result.counts()["matched"] == 7
+    assert sizes == [3, 3, 1]  # 7 lines in at most 3 batches: 3 per batch, not APPLY_CHUNK's 2
+
+    sizes.clear()
+    monkeypatch.setattr(automatic, "APPLY_BATCHES", 50)
+    for n in range(3):
+        inv, _item = invoice(owner, company, customer, 20000 * (n + 1))
+        bank_line(account, 20000 * (n + 1), kid=inv.kid)
+    assert automatic.run(company, apply_to={account.pk}, trigger="cli", job="test").counts()["matched"] == 3
+    assert sizes == [2, 1]  # few lines: batches of APPLY_CHUNK
