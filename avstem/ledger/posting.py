@@ -384,21 +384,21 @@ def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = Tr
 
     written = [Written(voucher, [], [], _debit_total(p)) for voucher, p in zip(vouchers, prepared, strict=True)]
     items = insert_postings(company, [(voucher, p.postings) for voucher, p in zip(vouchers, prepared, strict=True)])
-    by_voucher = {w.voucher.pk: w for w in written}
-    for voucher, p in zip(vouchers, prepared, strict=True):
-        by_voucher[voucher.pk].postings.extend(
-            (spec["id"], spec["line"], spec["account"].pk, spec["bank_account_id"]) for spec in p.postings)
+    # `.id`, not `.pk`, in the loops over every posting: the property costs more than the row.
+    by_voucher = {w.voucher.id: w for w in written}
+    for w, p in zip(written, prepared, strict=True):
+        w.postings.extend((spec["id"], spec["line"], spec["account"].id, spec["bank_account_id"]) for spec in p.postings)
     if items:
+        parties = [(spec["customer"].id if spec["customer"] else None, spec["supplier"].id if spec["supplier"] else None)
+                   for _voucher, spec, _item in items]
         item_keys = insert_rows(OpenItem, OPEN_ITEM_FIELDS, [
-            (company.pk, spec["id"], spec["customer"].pk if spec["customer"] else None,
-             spec["supplier"].pk if spec["supplier"] else None, voucher.date, item["due_date"] or voucher.date,
+            (company.id, spec["id"], customer, supplier, voucher.date, item["due_date"] or voucher.date,
              spec["amount"], spec["amount"], item["kid"] or "", spec["description"], item["invoice_id"],
              item["supplier_invoice_id"])
-            for voucher, spec, item in items], ids=True)
-        for pk, (voucher, spec, _item) in zip(item_keys, items, strict=True):
-            by_voucher[voucher.pk].open_items.append(
-                (pk, spec["line"], spec["customer"].pk if spec["customer"] else None,
-                 spec["supplier"].pk if spec["supplier"] else None, spec["amount"], voucher.date, spec["description"]))
+            for (voucher, spec, item), (customer, supplier) in zip(items, parties, strict=True)], ids=True)
+        for pk, (voucher, spec, _item), (customer, supplier) in zip(item_keys, items, parties, strict=True):
+            by_voucher[voucher.id].open_items.append(
+                (pk, spec["line"], customer, supplier, spec["amount"], voucher.date, spec["description"]))
     if audit:
         record_many(
             action="voucher.post", actor=actor, job=job, company=company,
@@ -444,15 +444,17 @@ def insert_postings(company, vouchers_and_specs) -> list[tuple]:
     returns (voucher, spec, open item data) for the postings on subledger accounts, which become
     open items."""
     rows, specs, items = [], [], []
+    company_id = company.id
     for voucher, voucher_specs in vouchers_and_specs:
+        voucher_id, day = voucher.id, voucher.date
         for spec in voucher_specs:
             item = spec.pop("_item", None)
             customer, supplier = spec["customer"], spec["supplier"]
             rows.append((
-                company.pk, voucher.pk, spec["line"], spec["account"].pk, voucher.date, spec["amount"],
+                company_id, voucher_id, spec["line"], spec["account"].id, day, spec["amount"],
                 spec["description"], spec["vat_code"], spec["vat_rate"], spec["vat_amount"], spec["is_vat"],
-                spec["vat_base_line"], spec["currency"], spec["currency_amount"], customer.pk if customer else None,
-                supplier.pk if supplier else None, spec["bank_account_id"], spec["reference"],
+                spec["vat_base_line"], spec["currency"], spec["currency_amount"], customer.id if customer else None,
+                supplier.id if supplier else None, spec["bank_account_id"], spec["reference"],
             ))
             specs.append(spec)
             if spec["account"].subledger and item is not None:

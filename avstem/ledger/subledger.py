@@ -288,6 +288,12 @@ def lock_items(company, ids) -> dict[int, LockedItem]:
     return out
 
 
+def _key(item) -> int:
+    """An open item's key, given the item or its key (a getattr with a default raised and caught
+    an AttributeError per key given)."""
+    return item if isinstance(item, int) else item.pk
+
+
 SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "created_by_label"]
 
 
@@ -307,8 +313,8 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
         return []
     ids = set()
     for payment, allocations, _day, _note in batch:
-        ids.add(getattr(payment, "pk", payment))
-        ids.update(getattr(item, "pk", item) for item, _amount in allocations)
+        ids.add(_key(payment))
+        ids.update(_key(item) for item, _amount in allocations)
     known = {pk: item for pk, item in (locked or {}).items() if pk in ids}
     locked = {**known, **lock_items(company, ids - known.keys())}
     if len(locked) != len(ids):
@@ -318,8 +324,8 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
     now = timezone.now()
     rows, all_lines, audits, changed = [], [], [], set()
     for payment, allocations, day, note in batch:
-        pay = locked[getattr(payment, "pk", payment)]
-        wanted = [(locked[getattr(item, "pk", item)], amount) for item, amount in allocations]
+        pay = locked[_key(payment)]
+        wanted = [(locked[_key(item)], amount) for item, amount in allocations]
         if pay.remaining == 0:
             raise LedgerError(_("%(item)s is already settled in full.") % {"item": pay.label})
         if not wanted or len({pay.pk, *(t.pk for t, _a in wanted)}) != len(wanted) + 1:
