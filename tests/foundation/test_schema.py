@@ -65,6 +65,30 @@ def test_mostly_empty_keys_are_indexed_where_set(name):
     assert "IS NOT NULL" in _definition(name).upper()
 
 
+@pytest.mark.parametrize("party", ["customer", "supplier"])
+def test_a_partys_open_items_have_one_index_that_leads_with_the_party_and_holds_only_theirs(party):
+    """A payment's open item went into two indexes ordered by its customer (company, customer,
+    due date, and the customer alone), a random page each per line of a big reconciliation:
+    one index on the party and due date, holding only the items that have the party, serves
+    both the party's items and its foreign key."""
+    indexes = _indexes("ledger_openitem")
+    leading = [name for name, c in indexes.items() if f"{party}_id" in c["columns"]]
+    assert leading == [f"ledger_openitem_{party}_due"]
+    assert indexes[leading[0]]["columns"] == [f"{party}_id", "due_date"]
+    assert "IS NOT NULL" in _definition(leading[0]).upper()
+
+
+def test_a_customers_open_items_are_read_from_the_customer_index():
+    from avstem.ledger.models import OpenItem
+
+    query = OpenItem.objects.filter(company_id=1, customer_id=2).exclude(remaining=0).order_by("due_date")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the empty test table would be scanned
+    plan = query.explain()
+    assert "ledger_openitem_customer_due" in plan, plan
+
+
 def test_open_items_leave_room_for_hot_updates():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has no fillfactor")
