@@ -222,36 +222,38 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
     now = timezone.now()
-    recs = []
+    # `.id`, not the `.pk` property, in the loops over every plan.
+    recs, run_id, user_id = [], run.id if run else None, user.id if user else None
     for w in todo:
         plan, locked = w.plan, w.locked
+        account_id = locked.account.id
         dates = [line.date for line in locked.lines] + [p.date for p in locked.postings]
         if w.written is not None:
             dates.append(w.written.voucher.date)
         learn_account, learn_vat = plan.learned()
         w.result.reconciliation = built(
             Reconciliation, {"company": company, "bank_account": locked.account, "run": run, "created_by": user},
-            company_id=company.pk, bank_account_id=locked.account.pk, method=plan.method, kind=plan.kind,
+            company_id=company.id, bank_account_id=account_id, method=plan.method, kind=plan.kind,
             confidence=plan.confidence, explanation=plan.explanation, rule_id=plan.rule_id,
-            run_id=run.pk if run else None, date=max(dates),
-            amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
+            run_id=run_id, date=max(dates),
+            amount=sum(line.amount for line in locked.lines if line.bank_account_id == account_id),
             note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now,
-            created_by_id=user.pk if user else None, created_by_label=label)
+            created_by_id=user_id, created_by_label=label)
         recs.append(w.result.reconciliation)
     insert_instances(recs, ids=True)  # plain rows: see avstem/ledger/rows.py
 
     line_links, posting_links, posted, made = [], [], [], []
     for w in todo:
-        rec, locked = w.result.reconciliation.pk, w.locked
+        rec, locked = w.result.reconciliation.id, w.locked
         line_links += [(rec, line.pk, True) for line in locked.lines]
-        posting_links += [(rec, p.pk, True) for p in locked.postings]
+        posting_links += [(rec, p.id, True) for p in locked.postings]
         if w.written is not None:
             gls = {locked.account.gl_account_id} | {transfer_gls[t.gl_account] for t in w.plan.transfers
                                                     if t.counterpart_line and t.gl_account in transfer_gls}
             posting_links += [(rec, pk, True) for pk, _line, account_id, bank_account_id in w.written.postings
                               if bank_account_id is not None and account_id in gls]
-            posted.append((rec, w.written.voucher.pk))
-        made += [(rec, settlement.pk) for settlement in w.settlements]
+            posted.append((rec, w.written.voucher.id))
+        made += [(rec, settlement.id) for settlement in w.settlements]
     insert_rows(ReconciledLine, ["reconciliation", "bank_line", "active"], line_links)
     insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
     insert_rows(PostedVoucher, ["reconciliation", "voucher"], posted)
