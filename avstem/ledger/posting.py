@@ -327,10 +327,11 @@ class Written:
     # (open item id, posting line, customer id, supplier id, amount, date, description)
     open_items: list[tuple[int, int, int | None, int | None, int, datetime.date, str]]
     total: int = 0  # the debit total, øre
+    item_rows: list[tuple] = field(default_factory=list)  # open items to write later: see `write_open_items`
 
 
 def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job: str = "",
-                          audit: bool = True, numbered: bool = True) -> list[Written]:
+                          audit: bool = True, numbered: bool = True, items_later: bool = False) -> list[Written]:
     """`post_vouchers`, returning the keys of the postings and open items each voucher made.
     `audit=False` leaves the audit entries to a caller that records each voucher in the entry of
     the action it belongs to (the automatic reconciliation: one entry per reconciliation).
@@ -339,7 +340,12 @@ def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job
     `number_vouchers` writes, with their numbers, before the caller's transaction ends (the
     postings' foreign keys are checked at commit). The lock on the series' number is then held
     from there to the commit, not for the whole transaction: two batches posting at once
-    (the automatic reconciliation's) wait for each other only at their ends."""
+    (the automatic reconciliation's) wait for each other only at their ends.
+
+    `items_later=True` takes the open items' keys but leaves their rows to `write_open_items`,
+    for a caller that settles them first in the same transaction (the automatic reconciliation
+    settles every payment it posts): each is then written once, with what remains of it, instead
+    of written and updated."""
     if audit and not numbered:
         raise ValueError("a voucher's audit entry names its number: numbered=False needs audit=False")
     if not vouchers:
@@ -356,7 +362,7 @@ def post_vouchers_written(actor, company, vouchers: Sequence[NewVoucher], *, job
                 prefix = _("Voucher %(index)s (%(date)s, %(description)s):") % {
                     "index": index, "date": _day(new.date), "description": new.description}
                 raise LedgerError(prefix, *exc.problems) from None
-        return _write(actor, company, prepared, job, audit, numbered)
+        return _write(actor, company, prepared, job, audit, numbered, items_later)
 
 
 VOUCHER_FIELDS = ["company", "series", "fiscal_year", "number", "date", "description", "source", "reversal_of",
@@ -366,7 +372,7 @@ OPEN_ITEM_FIELDS = ["company", "posting", "customer", "supplier", "date", "due_d
 
 
 def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = True,
-           numbered: bool = True) -> list[Written]:
+           numbered: bool = True, items_later: bool = False) -> list[Written]:
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
@@ -391,20 +397,36 @@ def _write(actor, company, prepared: list[_Prepared], job: str, audit: bool = Tr
     if items:
         parties = [(spec["customer"].id if spec["customer"] else None, spec["supplier"].id if spec["supplier"] else None)
                    for _voucher, spec, _item in items]
-        item_keys = insert_rows(OpenItem, OPEN_ITEM_FIELDS, [
-            (company.id, spec["id"], customer, supplier, voucher.date, item["due_date"] or voucher.date,
-             spec["amount"], spec["amount"], item["kid"] or "", spec["description"], item["invoice_id"],
-             item["supplier_invoice_id"])
-            for (voucher, spec, item), (customer, supplier) in zip(items, parties, strict=True)], ids=True)
-        for pk, (voucher, spec, _item), (customer, supplier) in zip(item_keys, items, parties, strict=True):
-            by_voucher[voucher.id].open_items.append(
-                (pk, spec["line"], customer, supplier, spec["amount"], voucher.date, spec["description"]))
+        rows = [(company.id, spec["id"], customer, supplier, voucher.date, item["due_date"] or voucher.date,
+                 spec["amount"], spec["amount"], item["kid"] or "", spec["description"], item["invoice_id"],
+                 item["supplier_invoice_id"])
+                for (voucher, spec, item), (customer, supplier) in zip(items, parties, strict=True)]
+        if items_later:
+            item_keys = reserve_ids(OpenItem, len(rows))
+        else:
+            item_keys = insert_rows(OpenItem, OPEN_ITEM_FIELDS, rows, ids=True)
+        for pk, row, (voucher, spec, _item), (customer, supplier) in zip(item_keys, rows, items, parties, strict=True):
+            w = by_voucher[voucher.id]
+            w.open_items.append((pk, spec["line"], customer, supplier, spec["amount"], voucher.date, spec["description"]))
+            if items_later:
+                w.item_rows.append((pk, *row))
     if audit:
         record_many(
             action="voucher.post", actor=actor, job=job, company=company,
             items=((w.voucher, voucher_changes(w.voucher, w.total), w.voucher.description) for w in written),
         )
     return written
+
+
+def write_open_items(written: list[Written], remaining: dict[int, int]) -> None:
+    """Write the open items `post_vouchers_written(items_later=True)` took the keys of, each with
+    its `remaining` as the caller settled it meanwhile (by key; the amount if not given)."""
+    at = 1 + OPEN_ITEM_FIELDS.index("remaining")
+    rows = []
+    for w in written:
+        for row in w.item_rows:
+            rows.append((*row[:at], remaining.get(row[0], row[at]), *row[at + 1:]))
+    insert_rows(OpenItem, ["id", *OPEN_ITEM_FIELDS], rows)
 
 
 def number_vouchers(company, vouchers: list[Voucher]) -> None:

@@ -299,7 +299,7 @@ SETTLEMENT_FIELDS = ["company", "date", "note", "created_at", "created_by", "cre
 
 @transaction.atomic
 def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
-                locked: dict[int, LockedItem] | None = None) -> list[Settlement]:
+                locked: dict[int, LockedItem] | None = None, unwritten: frozenset[int] = frozenset()) -> list[Settlement]:
     """Many settlements in one go, for batch work (the bank reconciliation's automatic run):
     `batch` is [(payment item, [(open item, positive øre), ...], date, note), ...] (items or their
     ids). The same rules as `settle`, checked in order against the remaining amounts as earlier
@@ -308,7 +308,9 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
     `audit=False` leaves the audit entries to the caller, which records each settlement's
     `changes` (set on the settlements returned) in the entry of the action it belongs to.
     `locked`: items the caller holds locked in this transaction already, as `lock_items` gives
-    them (or just wrote); only the others are locked and read here. Their `remaining` is updated."""
+    them (or just wrote); only the others are locked and read here. Their `remaining` is updated,
+    in the database too except for the items in `unwritten`, which the caller has not written
+    yet (see posting.write_open_items)."""
     if not batch:
         return []
     ids = set()
@@ -347,7 +349,7 @@ def settle_many(actor, company, batch, *, job: str = "", audit: bool = True,
     keys = insert_rows(Settlement, SETTLEMENT_FIELDS, rows, ids=True)
     insert_rows(SettlementLine, ["settlement", "open_item", "amount"],
                 [(pk, item, amount) for pk, lines in zip(keys, all_lines, strict=True) for item, amount in lines])
-    update_column(OpenItem, "remaining", [(pk, locked[pk].remaining) for pk in sorted(changed)])
+    update_column(OpenItem, "remaining", [(pk, locked[pk].remaining) for pk in sorted(changed - unwritten)])
     settlements = []
     for pk, (_company, day, note, _now, _user, _label) in zip(keys, rows, strict=True):
         settlements.append(built(Settlement, {"company": company, "created_by": user}, id=pk, company_id=company.pk,

@@ -3,7 +3,8 @@ rows as `services.apply` (but one audit entry per reconciliation, see `_changes`
 handful of set-based queries per chunk instead of some thirty per line: lines, postings and
 open items locked in one query each, every voucher through one `post_vouchers_written`, which
 hands back the keys it wrote so nothing is read back, every settlement through one
-`settle_many`, handed the items already locked; reconciliations, links and audit entries
+`settle_many`, handed the items already locked (the payments' own items are written after it,
+settled); reconciliations, links and audit entries
 inserted as plain rows (see avstem/ledger/rows.py).
 
 A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
@@ -27,7 +28,7 @@ from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
-from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes
+from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes, write_open_items
 from avstem.ledger.rows import built, chunks, insert_instances, insert_rows
 
 from . import services
@@ -199,13 +200,17 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     # (automatic.apply_batches). SQLite has one writer, so nothing waits there, and it checks a
     # voucher row written after its postings by searching every table that refers to vouchers.
     late = connection.vendor == "postgresql"
-    written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False, numbered=not late) if new_vouchers else []
+    # The payments' open items are written after they are settled (below): once, not twice.
+    written = post_vouchers_written(actor, company, new_vouchers, job=job, audit=False, numbered=not late,
+                                    items_later=True) if new_vouchers else []
     # The ledger hands back the keys of what it wrote: the payments' open items to settle and
     # the bank postings to link, without reading them back.
+    new_items = set()
     for w, out in zip(posts, written, strict=True):
         w.written = out
         for pk, _line, customer, supplier, amount, day, text in out.open_items:
             w.payments[(customer, supplier)] = pk
+            new_items.add(pk)
             items[pk] = subledger.LockedItem(pk, customer, supplier, amount, day, OpenItem.label_of(text, None, None))
 
     specs, owners = [], []
@@ -213,7 +218,9 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
         for spec in services._settlement_specs(w.plan, items, w.payments, w.written.voucher.date):
             specs.append(spec)
             owners.append(w)
-    settlements = subledger.settle_many(actor, company, specs, job=job, audit=False, locked=items) if specs else []
+    settlements = subledger.settle_many(actor, company, specs, job=job, audit=False, locked=items,
+                                        unwritten=frozenset(new_items)) if specs else []
+    write_open_items(written, {pk: items[pk].remaining for pk in new_items})
     for owner, settlement in zip(owners, settlements, strict=True):
         owner.settlements.append(settlement)
 

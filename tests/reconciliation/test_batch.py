@@ -231,3 +231,37 @@ def test_a_big_run_grows_its_batches_so_that_it_has_at_most_apply_batches_of_the
         bank_line(account, 20000 * (n + 1), kid=inv.kid)
     assert automatic.run(company, apply_to={account.pk}, trigger="cli", job="test").counts()["matched"] == 3
     assert sizes == [2, 1]  # few lines: batches of APPLY_CHUNK
+
+
+def test_a_payments_open_item_is_written_once_with_what_remains_of_it(monkeypatch, company, owner, account, customer):
+    """The batch settles each payment it posts before writing the payment's open item: one
+    insert with what remains (nothing, or an overpayment's rest), not an insert and an update.
+    The invoices it settles are updated as before, and an undo gives everything back."""
+    from avstem.ledger import subledger
+
+    _i1, item1 = invoice(owner, company, customer, 100000)
+    _i2, item2 = invoice(owner, company, customer, 50000)
+    l1, l2 = bank_line(account, 100000), bank_line(account, 65000)  # l2 pays 15,000 more than invoice 2
+    plans = [Plan(account.pk, [l1.pk], items=[(item1.pk, 100000)], method=Method.AUTOMATIC, kind="kid"),
+             Plan(account.pk, [l2.pk], items=[(item2.pk, 50000)], unapplied=[("customer", customer.pk, 15000)],
+                  method=Method.AUTOMATIC, kind="kid")]
+    updated, real = [], subledger.update_column
+
+    def watched(model, name, values):
+        updated.extend(pk for pk, _value in values)
+        return real(model, name, values)
+
+    monkeypatch.setattr(subledger, "update_column", watched)
+    results = apply_many(None, company, plans, job="bank-sync")
+
+    payments = {r.plan.line_ids[0]: OpenItem.objects.get(posting__voucher=r.reconciliation.vouchers.get().voucher)
+                for r in results}
+    assert (payments[l1.pk].amount, payments[l1.pk].remaining) == (-100000, 0)
+    assert (payments[l2.pk].amount, payments[l2.pk].remaining) == (-65000, -15000)  # the overpayment stays open
+    assert sorted(updated) == sorted([item1.pk, item2.pk])  # the invoices only: the payments were written settled
+    for item in (item1, item2):
+        item.refresh_from_db()
+        assert item.remaining == 0
+    services.undo(owner, company, results[1].reconciliation.pk)
+    item2.refresh_from_db()
+    assert item2.remaining == 50000
