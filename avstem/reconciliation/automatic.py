@@ -49,10 +49,11 @@ DEFAULT_CONFIDENCE = Decimal("0.900")
 APPLY_CHUNK = 4000
 # A big run's batches grow so that it has at most about this many. On SQLite each commit
 # writes every page its batch touched, and at a million lines the open items' and postings'
-# indexes are so large that a batch of 4,000 touches a fresh page for almost every row: 16,000
-# lines per batch took commits from 40 s to 23 s and the whole apply from 324 s to 282 s there;
-# each batch then holds SQLite's write lock about 6 s, well inside a click's 20 s timeout.
-APPLY_BATCHES = 50
+# indexes are so large that a batch of 4,000 touches a fresh page for almost every row. On the
+# same data: 16,700 lines per batch applied in 270 s, 33,500 in 239 s (4,000:
+# 324 s, with another run on the machine). Each batch then holds SQLite's write lock about 10 s,
+# inside the 20 s a click waits for it.
+APPLY_BATCHES = 25
 APPLY_CONNECTIONS = 2  # PostgreSQL: batches applied at once (see apply_batches)
 WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _checkpoints_spaced)
 
