@@ -38,10 +38,13 @@ def _memo(adapt):
     return adapted
 
 
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _adapter(field: models.Field):
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        return lambda v: json.dumps(v, ensure_ascii=False)
+        return _json  # one encoder for every row: json.dumps with options makes one per call
     if connection.vendor == "postgresql":
         return None  # psycopg adapts dates, datetimes and decimals itself
     if isinstance(field, models.DateTimeField):

@@ -8,6 +8,7 @@ so the text is rendered at display time in the language of whoever reads it.
 from __future__ import annotations
 
 import datetime
+import enum
 
 from django.utils.translation import get_language
 
@@ -31,9 +32,11 @@ def _dump_arg(kind: str, value):
         return _item(value)
     if kind == "I":
         return [_item(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return getattr(value, "value", value)
+    return value  # a getattr with a default raised and caught an AttributeError per argument
 
 
 def dump(explanation: Explanation | None) -> list:
