@@ -67,8 +67,13 @@ class LineOutcome:
     rule: str = ""
     confidence: float = 0.0
     reconciliation_id: int | None = None
-    explanation: list = field(default_factory=list)
+    reasons: matching.Explanation | None = None  # the engine's, as it gave them
     note: str = ""  # why a certain match was not applied
+
+    @property
+    def explanation(self) -> list:
+        """The reasons as stored (explanations.dump): made when asked, not for each of a run's lines."""
+        return dump(self.reasons)
 
 
 @dataclass
@@ -152,7 +157,7 @@ def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None
             outcome = LineOutcome(int(line.line_id), account_id, line.outcome.value, kind=best.kind.value if best else "",
                                   rule=rule_names.get(best.rule_id, "") if best and best.rule_id else "",
                                   confidence=best.confidence if best else 0.0,
-                                  explanation=dump(best.explanation) if best else dump(_reason(line)))
+                                  reasons=best.explanation if best else _reason(line))
             outcomes.append(outcome)
             match = _match_of(line)
             if match is not None and account_id in limits and min(p.confidence for p in match) >= limits[account_id]:

@@ -140,3 +140,21 @@ def test_a_failing_reconciliation_does_not_fail_the_sync(monkeypatch, owner, com
     monkeypatch.setattr(automatic, "run", broken)
     assert tasks.sync_agreement.call(agreement.sync_run.pk).startswith("done")
     assert ReconciliationRun.objects.get().error == "RuntimeError: boom"
+
+
+def test_a_runs_outcomes_give_each_lines_reasons_in_the_stored_form(owner, company, account, customer):
+    """Each outcome keeps the engine's reasons and gives them in the stored form only when
+    asked (a run of a million lines made a million of them that nobody read)."""
+    from avstem.reconciliation import automatic
+    from avstem.reconciliation.explanations import render
+
+    inv, _item = invoice(owner, company, customer, 125000)
+    paid = bank_line(account, 125000, kid=inv.kid)
+    fee = bank_line(account, -4500, text="Ukjent trekk")
+    result = automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
+
+    by_line = {o.line_id: o for o in result.lines}
+    assert by_line[paid.pk].outcome == "matched"
+    assert by_line[paid.pk].explanation[0][0] == "kid_item"
+    assert inv.kid in render(by_line[paid.pk].explanation, "en")
+    assert by_line[fee.pk].outcome == "left" and render(by_line[fee.pk].explanation, "en")  # why nothing fits
