@@ -77,6 +77,15 @@ def language() -> str:
 def render(parts: list, lang: str | None = None) -> str:
     """The explanation as a sentence in `lang` (default: the active language)."""
     try:
-        return load(parts).text(lang or language())
+        reasons = load(parts).parts
+    except (ValueError, TypeError, IndexError, KeyError):
+        return ""
+    return render_reasons(reasons, lang)
+
+
+def render_reasons(parts: tuple, lang: str | None = None) -> str:
+    """`render` for the engine's own parts, as its proposals hold them (nothing to load)."""
+    try:
+        return Explanation(tuple(parts)).text(lang or language())
     except (ValueError, TypeError, IndexError, KeyError):
         return ""

@@ -47,6 +47,7 @@ class Plan:
     kind: str = ""
     confidence: float | None = None
     explanation: list = field(default_factory=list)
+    reasons: tuple = ()  # the engine's own parts, when made from its proposals (see services._summary)
     rule_id: int | None = None
     description: str = ""
     note: str = ""
@@ -102,12 +103,14 @@ def from_proposals(bank_account_id: int, line_id: int, proposals: list, *, metho
     `proposals` are engine `Proposal`s or stored `LineProposal`s."""
     plan = Plan(bank_account_id=bank_account_id, line_ids=[line_id], method=method)
     explanation: list = []
+    reasons: list = []
     for p in proposals:
         if isinstance(p, Proposal):
             from .explanations import dump
 
             add_targets(plan, p.targets, p.counterpart)
             kind, confidence, parts, rule_id = p.kind.value, p.confidence, dump(p.explanation), p.rule_id
+            reasons += p.explanation.parts
         else:
             add_targets(plan, p.targets, p.counterpart)
             kind, confidence, parts, rule_id = p.kind, p.confidence, p.explanation, p.rule_id
@@ -122,4 +125,6 @@ def from_proposals(bank_account_id: int, line_id: int, proposals: list, *, metho
     if len({p.kind if not isinstance(p, Proposal) else p.kind.value for p in proposals}) > 1:
         plan.kind = "mixed"
     plan.explanation = explanation
+    if all(isinstance(p, Proposal) for p in proposals):
+        plan.reasons = tuple(reasons)
     return plan

@@ -342,9 +342,12 @@ def _audit_changes(rec, locked: _Locked, voucher, settlements) -> dict:
 
 
 def _summary(plan: Plan, locked: _Locked) -> str:
-    from .explanations import render
+    from .explanations import render, render_reasons
 
-    text = render(plan.explanation, "nb") if plan.explanation else ""
+    if plan.reasons:  # straight from the engine's parts: the automatic run's, one per line
+        text = render_reasons(plan.reasons, "nb")
+    else:
+        text = render(plan.explanation, "nb") if plan.explanation else ""
     return text[:300] or ", ".join(line_label(line) for line in locked.lines)[:300]
 
 
