@@ -19,7 +19,7 @@ import logging
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
