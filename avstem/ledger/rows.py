@@ -178,7 +178,9 @@ def insert_instances(objs: list[models.Model], *, ids: bool = False) -> None:
 def update_column(model: type[models.Model], name: str, values: list[tuple[int, object]]) -> None:
     """Set column `name` of the rows given as (primary key, value) pairs: one UPDATE ... FROM
     unnest(...) on PostgreSQL (integer columns; the arrays are sent as literals, which psycopg
-    does not need to adapt element by element), executemany on SQLite."""
+    does not need to adapt element by element), executemany on SQLite. The keys are given to
+    PostgreSQL a second time, as a condition on the table: joined to the unnest alone it hashed
+    the whole table (2.5M open items, for 36,000 keys: 0.85 s; 0.6 s with the condition)."""
     if not values:
         return
     ops = connection.ops
@@ -190,7 +192,7 @@ def update_column(model: type[models.Model], name: str, values: list[tuple[int, 
             keys = "{" + ",".join(str(int(k)) for k, _v in values) + "}"
             new = "{" + ",".join(str(int(v)) for _k, v in values) + "}"
             cursor.execute(f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(key, value) "
-                           f"WHERE {table}.{pk} = v.key", [keys, new])
+                           f"WHERE {table}.{pk} = v.key AND {table}.{pk} = ANY(%s::bigint[])", [keys, new, keys])
         else:
             cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [(v, k) for k, v in values])
 

@@ -136,10 +136,10 @@ def test_insert_rows_returns_keys_in_row_order(company, owner):
 
 
 def test_update_column(company, owner, customer):
-    a, b = invoice(company, owner, customer, 100000), invoice(company, owner, customer, 50000)
+    a, b, c = (invoice(company, owner, customer, amount) for amount in (100000, 50000, 25000))
     update_column(OpenItem, "remaining", [(a.pk, 1), (b.pk, -2)])
-    a.refresh_from_db(), b.refresh_from_db()
-    assert (a.remaining, b.remaining) == (1, -2)
+    a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
+    assert (a.remaining, b.remaining, c.remaining) == (1, -2, 25000)  # only the rows given
 
 
 def test_record_many_writes_what_record_writes(company, owner, customer):
