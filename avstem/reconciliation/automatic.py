@@ -50,9 +50,9 @@ APPLY_CHUNK = 4000
 # A big run's batches grow so that it has at most about this many. On SQLite each commit
 # writes every page its batch touched, and at a million lines the open items' and postings'
 # indexes are so large that a batch of 4,000 touches a fresh page for almost every row. On the
-# same data: 16,700 lines per batch applied in 270 s, 33,500 in 239 s (4,000:
-# 324 s, with another run on the machine). Each batch then holds SQLite's write lock about 10 s,
-# inside the 20 s a click waits for it.
+# same data: 16,700 lines per batch applied in 270 s, 33,500 in 239 s (4,000: 324 s, with another
+# run on the machine); 20 batches gained nothing more. Each batch then holds SQLite's write lock
+# about 10 s, inside the 20 s a click waits for it.
 APPLY_BATCHES = 25
 APPLY_CONNECTIONS = 2  # PostgreSQL: batches applied at once (see apply_batches)
 WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _checkpoints_spaced)

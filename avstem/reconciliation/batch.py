@@ -4,8 +4,8 @@ handful of set-based queries per chunk instead of some thirty per line: lines, p
 open items locked in one query each, every voucher through one `post_vouchers_written`, which
 hands back the keys it wrote so nothing is read back, every settlement through one
 `settle_many`, handed the items already locked (the payments' own items are written after it,
-settled); reconciliations, links and audit entries
-inserted as plain rows (see avstem/ledger/rows.py).
+settled); reconciliations, links and audit entries inserted as plain rows (see
+avstem/ledger/rows.py).
 
 A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
 amount, is refused on its own (with the reason) and the rest go ahead. Should the ledger refuse
