@@ -132,18 +132,17 @@ def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None
         company=company, bank_account_id=next(iter(scope)) if len(scope) == 1 else None, trigger=trigger,
         apply=bool(apply_to), started_by=actor if getattr(actor, "is_authenticated", False) else None,
         label=actor_label(actor, job))
-    with _paused_gc():  # what loads here lives until the run ends: nothing for the collector to find
+    with _long_lived():  # what the run loads and makes lives until it ends
         lines = inputs.bank_lines(company)
         candidates = dict(
             open_items=inputs.open_items(company), postings=inputs.ledger_postings(company, company_accounts),
             sent_payments=inputs.sent_payments(company), own_accounts=inputs.own_accounts(company),
             rules=inputs.rules(company), learner=inputs.learner(company), config=inputs.config(company))
-    seconds["load"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    result = matching.reconcile(lines, **candidates)
-    seconds["match"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    with _long_lived():  # the engine's inputs and results live until the run ends
+        seconds["load"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        result = matching.reconcile(lines, **candidates)
+        seconds["match"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         rule_names = _rule_names(company)
         limits = {pk: float(threshold(pk)) for pk in apply_to}
         outcomes: list[LineOutcome] = []
@@ -193,31 +192,26 @@ def run(company, *, accounts: list[int] | None = None, apply_to: set[int] | None
 
 
 @contextmanager
-def _paused_gc():
-    was = gc.isenabled()
+def _long_lived():
+    """Keep the cyclic garbage collector off for the whole run, from the load to the stored
+    proposals. What the run loads and makes (the engine's inputs and results, each batch's
+    results) lives until it ends and holds no reference cycles, so a collection finds nothing,
+    yet each walked all of it again: with the collector on during the apply, 19 full collections
+    took a fifth of the apply time at 100k lines; switched back on between the load, the engine
+    and the apply, its first collection after each walked everything made since (about 3 s at
+    1M lines). At the end a freeze and an unfreeze, which only move lists, put all of it in the
+    oldest generation, so the next young collection does not walk it either. Objects someone
+    froze before the run (a server before it forks) stay frozen, and so then do the run's."""
+    was_enabled, was_frozen = gc.isenabled(), gc.get_freeze_count() > 0
     gc.disable()
     try:
         yield
     finally:
-        if was:
-            gc.enable()
-
-
-@contextmanager
-def _long_lived():
-    """Keep the garbage collector off while the run applies and stores. What exists now (the
-    engine's inputs and results, millions of objects at a million lines) and what each batch
-    leaves (its plans and results) live until the run ends, and every full collection walked
-    all of them again (19 collections, a fifth of the apply time at 100k lines; with a freeze
-    after each batch too, 69 collections still took a tenth). Applying makes no reference cycles
-    (a collection after each batch of a 100k run found nothing), so there is nothing to miss;
-    `gc.unfreeze` gives the objects back at the end."""
-    gc.freeze()
-    with _paused_gc():
-        try:
-            yield
-        finally:
+        gc.freeze()
+        if not was_frozen:
             gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _best(line: matching.LineResult) -> matching.Proposal | None:

@@ -139,31 +139,61 @@ def test_a_run_reads_each_customer_once_not_once_per_batch(monkeypatch, company,
     assert len([q for q in queries if f'FROM "{table}"' in q["sql"]]) == 1
 
 
-def test_the_run_applies_with_the_collector_off_and_its_objects_frozen(monkeypatch, company, owner, account, customer):
-    """Every full garbage collection during the apply walked all the engine's results and every
-    earlier batch's objects again (a fifth of the apply time at 100k lines): the run keeps the
-    collector off and what exists frozen while it applies, and gives both back at the end."""
+def test_the_run_keeps_the_collector_off_from_load_to_store_and_leaves_its_objects_old(monkeypatch, company, owner,
+                                                                                      account, customer):
+    """Every collection during a run walked all the engine's inputs and results and every earlier
+    batch's objects again (a fifth of the apply time at 100k lines, and the first collection after
+    the load and after the engine about 3 s at 1M): the collector stays off from the load to the
+    stored proposals, and what the run made ends in the oldest generation, not frozen."""
     import gc
 
-    from avstem.reconciliation import automatic, batch
+    from avstem import matching
+    from avstem.reconciliation import automatic, batch, inputs
 
     invoices = [invoice(owner, company, customer, 10000 * (n + 1)) for n in range(3)]
     lines = [bank_line(account, 10000 * (n + 1), kid=inv.kid) for n, (inv, _item) in enumerate(invoices)]
     monkeypatch.setattr(automatic, "APPLY_CHUNK", 2)
-    seen, real = [], batch.apply_many
+    seen = []
 
-    def watched(*args, **kwargs):
-        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
-        return real(*args, **kwargs)
+    def watch(module, name):
+        real = getattr(module, name)
 
-    monkeypatch.setattr(batch, "apply_many", watched)
+        def watched(*args, **kwargs):
+            seen.append((name, gc.isenabled()))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+
+    for module, name in ((inputs, "bank_lines"), (inputs, "open_items"), (matching, "reconcile"),
+                         (batch, "apply_many"), (automatic, "store")):
+        watch(module, name)
     frozen_before = gc.get_freeze_count()
     assert gc.isenabled()
     result = automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
 
     assert result.counts()["matched"] == len(lines)
-    assert seen == [(False, True), (False, True)]  # two batches of two and one line
+    assert seen == [("bank_lines", False), ("open_items", False), ("reconcile", False), ("apply_many", False),
+                    ("apply_many", False), ("store", False)]  # two batches, of two lines and one
     assert gc.isenabled() and gc.get_freeze_count() == frozen_before
+    outcome = result.lines[0]
+    assert gc.is_tracked(outcome)
+    assert not any(o is outcome for o in gc.get_objects(generation=0) + gc.get_objects(generation=1))
+    assert any(o is outcome for o in gc.get_objects(generation=2))
+
+
+def test_a_run_leaves_frozen_what_was_frozen_before_it(company, account):
+    """A server may freeze its objects before it forks: the run does not unfreeze them."""
+    import gc
+
+    from avstem.reconciliation import automatic
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        automatic.run(company, apply_to={account.pk}, trigger="cli", job="test")
+        assert gc.get_freeze_count() >= frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
 
 
 def test_on_sqlite_a_run_of_many_batches_spaces_its_checkpoints_and_gives_the_setting_back(monkeypatch, company, owner,
