@@ -23,13 +23,14 @@ def actor_label(actor, job: str = "") -> str:
     return f"job:{job or 'system'}"
 
 
-def record_many(*, action: str, actor=None, job: str = "", company=None, items) -> int:
-    """`items` yields (object, changes, summary); returns how many entries were written."""
+def record_many(*, action: str, actor=None, job: str = "", company=None, items, describe=str) -> int:
+    """`items` yields (object, changes, summary); returns how many entries were written.
+    `describe` names an object (its str, unless the caller has a quicker way for many)."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
     now = timezone.now()
     company_id = company.pk if company is not None else None
     return insert_rows(AuditEntry, FIELDS, (
-        (now, user.pk if user else None, label, company_id, action, obj._meta.label, str(obj.pk), str(obj)[:300],
+        (now, user.pk if user else None, label, company_id, action, obj._meta.label, str(obj.pk), describe(obj)[:300],
          changes or {}, summary or "")
         for obj, changes, summary in items))

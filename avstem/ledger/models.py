@@ -449,10 +449,11 @@ class Invoice(PostedDocument):
         return self.label_of(self.kind, self.number)
 
     @staticmethod
-    def label_of(kind: str, number: int | None) -> str:
-        # gettext, not the lazy _: the automatic run labels an open item per line
-        label = gettext("Credit note") if kind == InvoiceKind.CREDIT_NOTE else gettext("Invoice")
-        return f"{label} {number or gettext('(draft)')}"
+    def label_of(kind: str, number: int | None, tr=gettext) -> str:
+        # gettext, not the lazy _: the automatic run labels an open item per line (with
+        # `tr` = rows.gettext_once(), which translates each word once)
+        label = tr("Credit note") if kind == InvoiceKind.CREDIT_NOTE else tr("Invoice")
+        return f"{label} {number or tr('(draft)')}"
 
     @property
     def is_credit_note(self) -> bool:
@@ -591,14 +592,15 @@ class OpenItem(models.Model):
                     "supplier_invoice__supplier_invoice_number")
 
     @staticmethod
-    def label_of(description: str, invoice: tuple[str, int | None] | None, supplier_invoice_number: str | None) -> str:
+    def label_of(description: str, invoice: tuple[str, int | None] | None, supplier_invoice_number: str | None,
+                 tr=gettext) -> str:
         """`label` from values: `invoice` is the invoice's (kind, number), None without one;
-        `supplier_invoice_number` is None without a supplier invoice."""
+        `supplier_invoice_number` is None without a supplier invoice. `tr`: as Invoice.label_of."""
         if invoice is not None:
-            return Invoice.label_of(*invoice)
+            return Invoice.label_of(*invoice, tr)
         if supplier_invoice_number is not None:
-            return gettext("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
-        return description or gettext("Posting")
+            return tr("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
+        return description or tr("Posting")
 
 
 class Settlement(models.Model):

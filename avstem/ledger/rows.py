@@ -14,6 +14,7 @@ import operator
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.utils.translation import gettext
 
 SQLITE_BATCH = 5000
 KEYS_PER_QUERY = 5000  # below SQLite's limit of variables per query
@@ -39,6 +40,21 @@ def _memo(adapt):
 
 
 _json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def gettext_once():
+    """gettext for one loop over many rows, all in the language active now: each message is
+    translated once. A gettext call (about 2 µs, most of it finding the active language) cost
+    more than the rest of the label it went into."""
+    seen: dict[str, str] = {}
+
+    def translated(message: str) -> str:
+        text = seen.get(message)
+        if text is None:
+            text = seen[message] = gettext(message)
+        return text
+
+    return translated
 
 
 def _adapter(field: models.Field):

@@ -35,7 +35,7 @@ from .errors import LedgerError
 from .models import Account, Customer, OpenItem, Posting, Series, Settlement, SettlementLine, Supplier, Voucher
 from .money import format_amount
 from .posting import Line, NewVoucher, post_voucher
-from .rows import built, chunks, insert_rows, update_column
+from .rows import built, chunks, gettext_once, insert_rows, update_column
 
 PARTY_FIELDS = ("number", "name", "org_number", "address", "postal_code", "city", "email", "active")
 SUPPLIER_FIELDS = PARTY_FIELDS + ("bank_account", "iban", "bic", "default_account")
@@ -277,13 +277,13 @@ class LockedItem:
 def lock_items(company, ids) -> dict[int, LockedItem]:
     """Lock the open items (primary key order) and read them as values: a model instance per
     item, and two more for its invoice, cost more than the whole settlement's writes."""
-    out = {}
+    out, tr = {}, gettext_once()
     for chunk in chunks(sorted(ids)):
         for pk, customer, supplier, remaining, day, text, invoice, kind, number, supplier_invoice, supplier_number in (
                 OpenItem.objects.select_for_update(of=("self",)).filter(pk__any_key=chunk, company=company).order_by("pk")
                 .values_list("pk", "customer_id", "supplier_id", "remaining", "date", *OpenItem.LABEL_VALUES)):
             label = OpenItem.label_of(text, (kind, number) if invoice else None,
-                                      supplier_number if supplier_invoice else None)
+                                      supplier_number if supplier_invoice else None, tr)
             out[pk] = LockedItem(pk, customer, supplier, remaining, day, label)
     return out
 

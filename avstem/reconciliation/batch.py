@@ -29,7 +29,7 @@ from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
 from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes, write_open_items
-from avstem.ledger.rows import built, chunks, insert_instances, insert_rows
+from avstem.ledger.rows import built, chunks, gettext_once, insert_instances, insert_rows
 
 from . import services
 from .errors import ReconciliationError
@@ -192,7 +192,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
 
     _read_parties(company, todo, items, parties)
     posts = [w for w in todo if w.plan.posts]
-    new_vouchers = [services._voucher_for(company, w.plan, w.locked, items, parties) for w in posts]
+    tr = gettext_once()
+    new_vouchers = [services._voucher_for(company, w.plan, w.locked, items, parties, tr) for w in posts]
     # One audit entry per reconciliation, holding what its voucher and settlements record in
     # entries of their own when posted one at a time: two rows fewer per line.
     # On PostgreSQL numbered at the end (number_vouchers below): the series' number stays locked
@@ -211,7 +212,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
         for pk, _line, customer, supplier, amount, day, text in out.open_items:
             w.payments[(customer, supplier)] = pk
             new_items.add(pk)
-            items[pk] = subledger.LockedItem(pk, customer, supplier, amount, day, OpenItem.label_of(text, None, None))
+            items[pk] = subledger.LockedItem(pk, customer, supplier, amount, day, OpenItem.label_of(text, None, None, tr))
 
     specs, owners = [], []
     for w in posts:
@@ -274,7 +275,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     if late:
         number_vouchers(company, [w.written.voucher for w in posts])
     record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
-        (w.result.reconciliation, _changes(w), services._summary(w.plan, w.locked)) for w in todo))
+        (w.result.reconciliation, _changes(w), services._summary(w.plan, w.locked)) for w in todo),
+        describe=Reconciliation.describer())
     return results
 
 

@@ -160,8 +160,22 @@ class Reconciliation(models.Model):
         verbose_name_plural = _("reconciliations")
 
     def __str__(self) -> str:
-        # gettext, not the lazy _: the automatic run's audit entries name a reconciliation per line
-        return f"{gettext('Reconciliation')} {self.pk} ({self.date:%d.%m.%Y})"
+        return self.describer()(self)
+
+    @staticmethod
+    def describer():
+        """str for many reconciliations in the language active now (the automatic run's audit
+        entries name one per line): the word translated once and each date formatted once,
+        which cost more than the rest."""
+        word, days = gettext("Reconciliation"), {}
+
+        def describe(rec: Reconciliation) -> str:
+            day = days.get(rec.date)
+            if day is None:
+                day = days[rec.date] = f"{rec.date:%d.%m.%Y}"
+            return f"{word} {rec.id} ({day})"
+
+        return describe
 
     @property
     def active(self) -> bool:

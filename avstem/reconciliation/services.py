@@ -17,6 +17,7 @@ ledger's `settle`, so nothing is posted or settled twice.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(day: datetime.date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return day.strftime("%d.%m.%Y")  # cached: the automatic run labels a line per reconciliation
 
 
 def line_label(line: BankLine) -> str:
@@ -177,7 +179,10 @@ def _subledger_account(company, kind: str):
     return cache[kind]
 
 
-def _voucher_for(company, plan: Plan, locked: _Locked, items: dict[int, OpenItem], parties: dict) -> NewVoucher:
+def _voucher_for(company, plan: Plan, locked: _Locked, items: dict[int, OpenItem], parties: dict,
+                 tr=_) -> NewVoucher:
+    """The voucher `plan` posts. `tr`: the gettext to use (the automatic run's batch gives
+    rows.gettext_once(), which translates each text once)."""
     account = locked.account
     day = max([line.date for line in locked.lines] or [timezone.localdate()])
     first = locked.lines[0] if locked.lines else None
@@ -204,21 +209,21 @@ def _voucher_for(company, plan: Plan, locked: _Locked, items: dict[int, OpenItem
     for transfer in plan.transfers:
         lines.append(Line(account=transfer.gl_account, amount=-transfer.amount, bank_account_id=transfer.account_id,
                           reference=reference, description=plan.description))
-    description = plan.description or _description(plan, locked, parties, groups)
+    description = plan.description or _description(plan, locked, parties, groups, tr)
     return NewVoucher(date=day, description=description[:200], lines=lines, series=Series.BANK,
                       source="reconciliation")
 
 
-def _description(plan: Plan, locked: _Locked, parties: dict, groups: dict) -> str:
+def _description(plan: Plan, locked: _Locked, parties: dict, groups: dict, tr=_) -> str:
     if len(groups) == 1 and not plan.gl and not plan.transfers:
         (kind, pid), amount = next(iter(groups.items()))
         name = parties[(kind, pid)].name
-        return (_("Payment from %(name)s") if amount > 0 else _("Payment to %(name)s")) % {"name": name}
+        return (tr("Payment from %(name)s") if amount > 0 else tr("Payment to %(name)s")) % {"name": name}
     if plan.transfers and not groups:
-        return _("Transfer between own accounts")
+        return tr("Transfer between own accounts")
     line = locked.lines[0] if locked.lines else None
     text = (line.description or line.counterparty_name).strip() if line else ""
-    return text or _("Bank line")
+    return text or tr("Bank line")
 
 
 def _settlement_specs(plan: Plan, items: dict[int, OpenItem], payments: dict[tuple, int], day) -> list[tuple]:
