@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from avstem.indexes import where_set
@@ -451,9 +451,10 @@ class Invoice(PostedDocument):
     @staticmethod
     def label_of(kind: str, number: int | None, tr=gettext) -> str:
         # gettext, not the lazy _: the automatic run labels an open item per line (with
-        # `tr` = rows.gettext_once(), which translates each word once)
-        label = tr("Credit note") if kind == InvoiceKind.CREDIT_NOTE else tr("Invoice")
-        return f"{label} {number or tr('(draft)')}"
+        # `tr` = rows.gettext_once(), which translates each word once; gettext_noop marks the
+        # words for the catalogue)
+        label = tr(gettext_noop("Credit note") if kind == InvoiceKind.CREDIT_NOTE else gettext_noop("Invoice"))
+        return f"{label} {number or tr(gettext_noop('(draft)'))}"
 
     @property
     def is_credit_note(self) -> bool:
@@ -599,8 +600,8 @@ class OpenItem(models.Model):
         if invoice is not None:
             return Invoice.label_of(*invoice, tr)
         if supplier_invoice_number is not None:
-            return tr("Supplier invoice %(number)s") % {"number": supplier_invoice_number}
-        return description or tr("Posting")
+            return tr(gettext_noop("Supplier invoice %(number)s")) % {"number": supplier_invoice_number}
+        return description or tr(gettext_noop("Posting"))
 
 
 class Settlement(models.Model):

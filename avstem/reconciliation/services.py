@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from avstem.audit import services as audit
 from avstem.banking.models import BankAccount, BankLine, LineStatus, ReconciliationStatus
@@ -218,12 +219,14 @@ def _description(plan: Plan, locked: _Locked, parties: dict, groups: dict, tr=_)
     if len(groups) == 1 and not plan.gl and not plan.transfers:
         (kind, pid), amount = next(iter(groups.items()))
         name = parties[(kind, pid)].name
-        return (tr("Payment from %(name)s") if amount > 0 else tr("Payment to %(name)s")) % {"name": name}
+        # gettext_noop marks the texts for the catalogue; `tr` translates them
+        return tr(gettext_noop("Payment from %(name)s") if amount > 0 else gettext_noop("Payment to %(name)s")) % {
+            "name": name}
     if plan.transfers and not groups:
-        return tr("Transfer between own accounts")
+        return tr(gettext_noop("Transfer between own accounts"))
     line = locked.lines[0] if locked.lines else None
     text = (line.description or line.counterparty_name).strip() if line else ""
-    return text or tr("Bank line")
+    return text or tr(gettext_noop("Bank line"))
 
 
 def _settlement_specs(plan: Plan, items: dict[int, OpenItem], payments: dict[tuple, int], day) -> list[tuple]:
