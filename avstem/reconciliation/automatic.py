@@ -55,8 +55,7 @@ APPLY_CHUNK = 4000
 # about 10 s, inside the 20 s a click waits for it.
 APPLY_BATCHES = 25
 APPLY_CONNECTIONS = 2  # PostgreSQL: batches applied at once (see apply_batches)
-WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _sqlite_run_settings)
-RUN_CACHE_KIB = 512 * 1024  # SQLite: its page cache during a run of several batches (see _sqlite_run_settings)
+WAL_CHECKPOINT_PAGES = 100_000  # SQLite: pages of log between checkpoints during a run (see _checkpoints_spaced)
 
 
 @dataclass
@@ -293,34 +292,27 @@ def apply_batches(actor, company, batches: list[list], *, job: str = "", run=Non
 
     if connection.vendor == "postgresql" and not connection.in_atomic_block and len(batches) > 1:
         return _in_connections(apply_batch, len(batches), APPLY_CONNECTIONS)
-    big = connection.vendor == "sqlite" and len(batches) > 1
-    with _sqlite_run_settings(connection) if big else nullcontext():
+    spaced = connection.vendor == "sqlite" and len(batches) > 1
+    with _checkpoints_spaced(connection) if spaced else nullcontext():
         return [apply_batch(n) for n in range(len(batches))]
 
 
 @contextmanager
-def _sqlite_run_settings(connection, pages: int = WAL_CHECKPOINT_PAGES, cache_kib: int = RUN_CACHE_KIB):
-    """Two SQLite settings for the batches of a big run, the connection's own back at the end.
-    Checkpoints spaced: SQLite copies its write-ahead log back into the database once the log
-    holds 1,000 pages (4 MB), so after every batch, rewriting pages the next batch dirties again;
-    it waits for `pages` instead (the log may grow to 400 MB, and its file stays that size,
-    reused from its start after each checkpoint). A bigger page cache (64 MB otherwise): at a
-    million lines a batch touches more pages of the postings' and open items' indexes than 64 MB
-    holds, and those it dropped it read back. The memory is SQLite's to take as it needs it,
-    and is given back when the run ends."""
-    settings = {"wal_autocheckpoint": int(pages), "cache_size": -int(cache_kib)}
-    before = {}
+def _checkpoints_spaced(connection, pages: int = WAL_CHECKPOINT_PAGES):
+    """SQLite copies its write-ahead log back into the database once the log holds 1,000 pages
+    (4 MB), so after every batch of a big run, rewriting pages the next batch dirties again.
+    For the run's batches it waits for `pages`: the log may grow to 400 MB, and its file stays
+    that size, reused from its start after each checkpoint. The connection's own setting comes
+    back at the end."""
     with connection.cursor() as cursor:
-        for name, value in settings.items():
-            cursor.execute(f"PRAGMA {name}")
-            before[name] = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA {name} = {value}")
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for name, value in before.items():
-                cursor.execute(f"PRAGMA {name} = {int(value)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
 
 def _in_connections(work, count: int, connections: int) -> list:
