@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import operator
+import sqlite3
+from itertools import chain
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.utils.translation import gettext
 
-SQLITE_BATCH = 5000
+SQLITE_ROWS_PER_INSERT = 250  # see _sqlite_insert
 KEYS_PER_QUERY = 5000  # below SQLite's limit of variables per query
 
 
@@ -107,6 +109,25 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(last + 1, last + count + 1))
 
 
+def _sqlite_insert(head: str, width: int, rows: list) -> None:
+    """`rows` into SQLite as multi-row INSERT statements (`head` ends with "VALUES "), straight
+    on the sqlite3 connection. executemany runs the statement once per row, with a Python
+    round of binding, stepping and resetting each time (and AUTOINCREMENT's counter written
+    each time). 200,000 rows of 16 columns into a table with three indexes: 2.3-2.8 s one per
+    row, 1.3 s at 250 per statement (1.7 s at 100, 2.0 s at 1,000). The SQL is written with "?": Django's
+    cursor turns "%s" into "?" with a regular expression, which on a 250-row statement cost
+    more than the rows' insert (so Django's execute wrappers and query log do not see these
+    statements, as they do not see PostgreSQL's COPY)."""
+    raw = connection.connection
+    per = max(1, min(SQLITE_ROWS_PER_INSERT, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    row = "(" + ",".join("?" * width) + ")"
+    full = head + ",".join([row] * per)
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        sql = full if len(chunk) == per else head + ",".join([row] * len(chunk))
+        raw.execute(sql, list(chain.from_iterable(chunk)))
+
+
 def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool = False) -> list[int] | int:
     """Insert `rows` (tuples in the order of the field `names`). Returns the new primary keys in
     row order when `ids`, else how many rows went in."""
@@ -136,9 +157,7 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
                 for row in rows:
                     copy.write_row(row)
         else:
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-            for start in range(0, len(rows), SQLITE_BATCH):
-                cursor.executemany(sql, rows[start:start + SQLITE_BATCH])
+            _sqlite_insert(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ", len(columns), rows)
             if ids:
                 # SQLite has one writer: inside our transaction nobody else inserts, and an
                 # AUTOINCREMENT key is the previous one plus one, so the keys are consecutive.

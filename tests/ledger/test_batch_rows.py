@@ -4,6 +4,7 @@ entries as the one-at-a-time services, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -133,6 +134,42 @@ def test_insert_rows_returns_keys_in_row_order(company, owner):
                         for n in range(1, 4)], ids=True)
     assert [Settlement.objects.get(pk=k).note for k in keys] == ["n1", "n2", "n3"]
     assert insert_rows(Settlement, ["company"], []) == 0
+
+
+def test_many_rows_go_into_sqlite_a_few_hundred_per_statement_with_their_keys_in_order(company, owner, monkeypatch):
+    """On SQLite the rows go in as multi-row INSERTs (rows.SQLITE_ROWS_PER_INSERT each, fewer
+    when a row has so many columns that SQLite's limit of variables per statement comes
+    first), not one statement per row; a short last statement keeps every row."""
+    from avstem.ledger import rows
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own insert path (PostgreSQL uses COPY)")
+    names = ["company", "date", "note", "created_at", "created_by", "created_by_label"]
+    now = datetime.datetime.now(datetime.UTC)
+    made = [(company.pk, D(2025, 1, 1 + n % 28), f"n{n}", now, owner.pk, "x") for n in range(2 * rows.SQLITE_ROWS_PER_INSERT + 7)]
+    connection.ensure_connection()
+    raw = connection.connection
+
+    def inserts(rows_given):
+        statements = []
+        raw.set_trace_callback(statements.append)
+        try:
+            keys = rows.insert_rows(Settlement, names, rows_given, ids=True)
+        finally:
+            raw.set_trace_callback(None)
+        assert keys == list(range(keys[0], keys[0] + len(rows_given)))
+        stored = dict(Settlement.objects.filter(pk__in=keys).values_list("pk", "note"))
+        assert [stored[k] for k in keys] == [row[2] for row in rows_given]
+        return len([s for s in statements if s.startswith("INSERT")])
+
+    assert inserts(made) == 3
+    assert Settlement.objects.order_by("-pk").values_list("date", flat=True)[0] == made[-1][1]
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 2 * len(names) + 1)  # room for two rows
+    try:
+        assert inserts(made[:5]) == 3
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
 
 
 def test_update_column(company, owner, customer):
