@@ -355,7 +355,7 @@ def _rec_out(rec: Reconciliation) -> ReconciliationOut:
         explanation=render(rec.explanation), date=rec.date, amount=from_ore(rec.amount),
         bank_line_ids=list(rec.line_links.values_list("bank_line_id", flat=True)),
         posting_ids=list(rec.posting_links.values_list("posting_id", flat=True)),
-        vouchers=[v.voucher.display_number for v in rec.vouchers.select_related("voucher")],
+        vouchers=[rec.voucher.display_number] if rec.voucher_id else [],
         created_at=rec.created_at, created_by=rec.created_by_label, undone_at=rec.undone_at,
         undone_by=rec.undone_by_label)
 

@@ -363,10 +363,10 @@ def _fresh_statistics() -> None:
         return
     from avstem.ledger.models import OpenItem, Posting, Settlement, SettlementLine, Voucher
 
-    from .models import MadeSettlement, PostedVoucher, ReconciledLine, ReconciledPosting, Reconciliation
+    from .models import MadeSettlement, ReconciledLine, ReconciledPosting, Reconciliation
 
     models = (Voucher, Posting, OpenItem, Settlement, SettlementLine, Reconciliation, ReconciledLine,
-              ReconciledPosting, MadeSettlement, PostedVoucher)
+              ReconciledPosting, MadeSettlement)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
 

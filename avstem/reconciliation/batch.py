@@ -37,7 +37,6 @@ from .models import (
     LineAnalysis,
     LineProposal,
     MadeSettlement,
-    PostedVoucher,
     ReconciledLine,
     ReconciledPosting,
     Reconciliation,
@@ -246,11 +245,11 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
             run_id=run_id, date=max(dates),
             amount=sum(line.amount for line in locked.lines if line.bank_account_id == account_id),
             note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_at=now,
-            created_by_id=user_id, created_by_label=label)
+            created_by_id=user_id, created_by_label=label, voucher_id=w.written.voucher.id if w.written else None)
         recs.append(w.result.reconciliation)
     insert_instances(recs, ids=True)  # plain rows: see avstem/ledger/rows.py
 
-    line_links, posting_links, posted, made = [], [], [], []
+    line_links, posting_links, made = [], [], []
     for w in todo:
         rec, locked = w.result.reconciliation.id, w.locked
         line_links += [(rec, line.pk, True) for line in locked.lines]
@@ -260,11 +259,9 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
                                                     if t.counterpart_line and t.gl_account in transfer_gls}
             posting_links += [(rec, pk, True) for pk, _line, account_id, bank_account_id in w.written.postings
                               if bank_account_id is not None and account_id in gls]
-            posted.append((rec, w.written.voucher.id))
         made += [(rec, settlement.id) for settlement in w.settlements]
     insert_rows(ReconciledLine, ["reconciliation", "bank_line", "active"], line_links)
     insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
-    insert_rows(PostedVoucher, ["reconciliation", "voucher"], posted)
     insert_rows(MadeSettlement, ["reconciliation", "settlement"], made)
 
     line_ids = sorted(used_lines)

@@ -1,7 +1,7 @@
 """Reconciliations, bank rules, automation settings, sign-offs and the proposal cache.
 
 A `Reconciliation` pairs bank lines with ledger postings on the bank's GL account (and records
-the vouchers and settlements it made to get there). Its links carry an `active` flag with a
+the voucher and settlements it made to get there). Its links carry an `active` flag with a
 partial unique index: a bank line or a posting is in at most one active reconciliation, which the
 database itself enforces. Undo never deletes: it reverses what was posted and marks the links
 inactive, so the trail stays.
@@ -145,6 +145,13 @@ class Reconciliation(models.Model):
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", db_index=False)
     undone_by_label = models.CharField(max_length=200, blank=True)
+    # The voucher it posted (at most one: the bank line's, with its settlements), and the
+    # reversal its undo posted. Columns, not a link table: a row and two key checks fewer for
+    # each of the automatic run's lines.
+    voucher = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                db_index=False)
+    reversal = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -155,6 +162,8 @@ class Reconciliation(models.Model):
             where_set("run", "recon_run_set"),
             where_set("created_by", "recon_created_by"),
             where_set("undone_by", "recon_undone_by"),
+            where_set("voucher", "recon_voucher_set"),
+            where_set("reversal", "recon_reversal_set"),
         ]
         verbose_name = _("reconciliation")
         verbose_name_plural = _("reconciliations")
@@ -202,15 +211,6 @@ class ReconciledPosting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["posting"], condition=Q(active=True), name="recon_posting_once"),
         ]
-
-
-class PostedVoucher(models.Model):
-    """A voucher a reconciliation posted, and the reversal its undo posted."""
-
-    reconciliation = models.ForeignKey(Reconciliation, on_delete=models.CASCADE, related_name="vouchers")
-    voucher = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, related_name="+")
-    reversal = models.ForeignKey("ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 db_index=False)
 
 
 class MadeSettlement(models.Model):

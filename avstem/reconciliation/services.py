@@ -43,7 +43,6 @@ from .models import (
     LineProposal,
     MadeSettlement,
     Method,
-    PostedVoucher,
     ReconciledLine,
     ReconciledPosting,
     Reconciliation,
@@ -311,14 +310,13 @@ def _apply(actor, company, plan: Plan, job: str, run) -> Reconciliation:
         confidence=plan.confidence, explanation=plan.explanation, rule_id=plan.rule_id, run=run,
         date=max(dates), amount=sum(line.amount for line in locked.lines if line.bank_account_id == locked.account.pk),
         note=plan.note[:200], learn_account=learn_account, learn_vat=learn_vat, created_by=_user(actor),
-        created_by_label=actor_label(actor, job))
+        created_by_label=actor_label(actor, job), voucher=voucher)
     new_postings = []
     if voucher is not None:
         gls = {locked.account.gl_account_id} | set(
             Account.objects.filter(company=company, number__in=[t.gl_account for t in plan.transfers if t.counterpart_line])
             .values_list("pk", flat=True))
         new_postings = [p for p in voucher.postings.all() if p.account_id in gls and p.bank_account_id]
-        PostedVoucher.objects.create(reconciliation=rec, voucher=voucher)
     ReconciledLine.objects.bulk_create([ReconciledLine(reconciliation=rec, bank_line=line) for line in locked.lines])
     ReconciledPosting.objects.bulk_create(
         [ReconciledPosting(reconciliation=rec, posting=p) for p in [*locked.postings, *new_postings]])
@@ -494,7 +492,7 @@ def accept_proposals(actor, company, proposal_ids, *, job: str = "") -> list[Out
 
 
 def undo(actor, company, reconciliation_id: int, *, job: str = "") -> Reconciliation:
-    """Undo a reconciliation: its settlements are undone, its vouchers reversed (each original
+    """Undo a reconciliation: its settlements are undone, its voucher reversed (each original
     bank posting paired with its mirror, so neither waits on the screen), its lines and postings
     free again."""
     try:
@@ -519,19 +517,18 @@ def _undo(actor, company, reconciliation_id: int, job: str) -> Reconciliation:
         if made.settlement.reversed_at is None:
             subledger.unsettle(actor, made.settlement, job=job)
     reversals = []
-    for posted in rec.vouchers.select_related("voucher").order_by("-pk"):
-        reversal = reverse_voucher(actor, posted.voucher, description=_("Undo of reconciliation: reversal of %(number)s")
-                                   % {"number": posted.voucher.display_number}, job=job)
-        posted.reversal = reversal
-        posted.save(update_fields=["reversal"])
-        reversals.append((posted.voucher, reversal))
+    if rec.voucher_id is not None:
+        reversal = reverse_voucher(actor, rec.voucher, description=_("Undo of reconciliation: reversal of %(number)s")
+                                   % {"number": rec.voucher.display_number}, job=job)
+        rec.reversal = reversal
+        reversals.append((rec.voucher, reversal))
     rec.line_links.update(active=False)
     rec.posting_links.update(active=False)
     _pair_reversals(actor, company, rec, reversals, job)
     BankLine.objects.filter(pk__in=line_ids).update(reconciliation_status=ReconciliationStatus.UNRECONCILED,
                                                     updated_at=timezone.now())
     rec.undone_at, rec.undone_by, rec.undone_by_label = timezone.now(), _user(actor), actor_label(actor, job)
-    rec.save(update_fields=["undone_at", "undone_by", "undone_by_label"])
+    rec.save(update_fields=["undone_at", "undone_by", "undone_by_label", "reversal"])
     audit.record(action="reconciliation.undo", actor=actor, job=job, company=company, obj=rec,
                  changes={"bank_lines": [[line_label(line) for line in lines], None],
                           "reversals": [None, [r.display_number for _v, r in reversals]]},

@@ -269,10 +269,9 @@ def _with_query(url: str, pairs) -> str:
 
 def _reconciled_message(rec: Reconciliation) -> str:
     count = rec.line_links.count()
-    voucher = rec.vouchers.select_related("voucher").first()
-    if voucher is not None:
+    if rec.voucher_id is not None:
         return _("Reconciled %(count)s bank line(s); voucher %(voucher)s posted.") % {
-            "count": count, "voucher": voucher.voucher.display_number}
+            "count": count, "voucher": rec.voucher.display_number}
     return _("Reconciled %(count)s bank line(s).") % {"count": count}
 
 
@@ -388,7 +387,8 @@ def post_line(request, company_id, bank_line_id):
 
 @company_view()
 def reconciliation(request, company_id, reconciliation_id):
-    rec = get_object_or_404(Reconciliation.objects.select_related("bank_account", "rule", "created_by"),
+    rec = get_object_or_404(Reconciliation.objects.select_related("bank_account", "rule", "created_by", "voucher",
+                                                                  "reversal"),
                             pk=reconciliation_id, company=request.company)
     from .explanations import render as render_explanation
 
@@ -396,7 +396,6 @@ def reconciliation(request, company_id, reconciliation_id):
         "company": request.company, "rec": rec, "account": rec.bank_account,
         "lines": [link.bank_line for link in rec.line_links.select_related("bank_line")],
         "postings": [link.posting for link in rec.posting_links.select_related("posting__voucher", "posting__account")],
-        "vouchers": rec.vouchers.select_related("voucher", "reversal"),
         "settlements": rec.settlements.select_related("settlement"),
         "explanation": render_explanation(rec.explanation), "can_change": _can_change(request),
         "locked": _locked(rec),

@@ -49,7 +49,7 @@ def test_batch_posts_settles_links_and_refuses_only_the_taken_line(company, owne
     # One entry per reconciliation: its voucher and settlements have none of their own, it holds theirs.
     assert not AuditEntry.objects.filter(action__in=["voucher.post", "settlement.create"], actor_label="job:bank-sync")
     first = results[0].reconciliation
-    voucher = first.vouchers.get().voucher
+    voucher = first.voucher
     changes = entries.get(object_id=str(first.pk)).changes
     assert changes["voucher"] == [None, voucher.display_number]
     assert changes["voucher_date"] == [None, voucher.date.isoformat()]
@@ -284,7 +284,7 @@ def test_a_payments_open_item_is_written_once_with_what_remains_of_it(monkeypatc
     monkeypatch.setattr(subledger, "update_column", watched)
     results = apply_many(None, company, plans, job="bank-sync")
 
-    payments = {r.plan.line_ids[0]: OpenItem.objects.get(posting__voucher=r.reconciliation.vouchers.get().voucher)
+    payments = {r.plan.line_ids[0]: OpenItem.objects.get(posting__voucher=r.reconciliation.voucher)
                 for r in results}
     assert (payments[l1.pk].amount, payments[l1.pk].remaining) == (-100000, 0)
     assert (payments[l2.pk].amount, payments[l2.pk].remaining) == (-65000, -15000)  # the overpayment stays open
