@@ -1,5 +1,6 @@
 """Plain rows into a table in one go, for the batch services (`post_vouchers`, `settle_many`,
-`record_many`, the reconciliation's automatic run): COPY on PostgreSQL, executemany on SQLite.
+`record_many`, the reconciliation's automatic run): COPY on PostgreSQL, multi-row INSERTs on
+SQLite (in a thread of their own inside `writer.background_writes`).
 Building a model instance per row and preparing every field through the ORM costs more than
 the writes themselves once there are hundreds of thousands of rows.
 
@@ -17,6 +18,8 @@ from itertools import chain
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.utils.translation import gettext
+
+from . import writer as background
 
 SQLITE_ROWS_PER_INSERT = 250  # see _sqlite_insert
 KEYS_PER_QUERY = 5000  # below SQLite's limit of variables per query
@@ -96,6 +99,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
+    if (writer := background.current()) is not None:
+        return writer.take_keys(table, count)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             return _reserve_ids(cursor, table, count)
@@ -109,23 +114,22 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(last + 1, last + count + 1))
 
 
-def _sqlite_insert(head: str, width: int, rows: list) -> None:
-    """`rows` into SQLite as multi-row INSERT statements (`head` ends with "VALUES "), straight
-    on the sqlite3 connection. executemany runs the statement once per row, with a Python
-    round of binding, stepping and resetting each time (and AUTOINCREMENT's counter written
-    each time). 200,000 rows of 16 columns into a table with three indexes: 2.3-2.8 s one per
-    row, 1.3 s at 250 per statement (1.7 s at 100, 2.0 s at 1,000). The SQL is written with "?": Django's
-    cursor turns "%s" into "?" with a regular expression, which on a 250-row statement cost
-    more than the rows' insert (so Django's execute wrappers and query log do not see these
-    statements, as they do not see PostgreSQL's COPY)."""
-    raw = connection.connection
-    per = max(1, min(SQLITE_ROWS_PER_INSERT, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+def _sqlite_statements(head: str, width: int, rows: list):
+    """(sql, parameters) for `rows` as multi-row INSERT statements (`head` ends with "VALUES "),
+    to run straight on the sqlite3 connection. executemany runs the statement once per row,
+    with a Python round of binding, stepping and resetting each time (and AUTOINCREMENT's
+    counter written each time). 200,000 rows of 16 columns into a table with three indexes:
+    2.3-2.8 s one per row, 1.3 s at 250 per statement (1.7 s at 100, 2.0 s at 1,000). The SQL is
+    written with "?": Django's cursor turns "%s" into "?" with a regular expression, which on a
+    250-row statement cost more than the rows' insert (so Django's execute wrappers and query
+    log do not see these statements, as they do not see PostgreSQL's COPY)."""
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // width))
     row = "(" + ",".join("?" * width) + ")"
     full = head + ",".join([row] * per)
     for start in range(0, len(rows), per):
         chunk = rows[start:start + per]
-        sql = full if len(chunk) == per else head + ",".join([row] * len(chunk))
-        raw.execute(sql, list(chain.from_iterable(chunk)))
+        yield (full if len(chunk) == per else head + ",".join([row] * len(chunk))), list(chain.from_iterable(chunk))
 
 
 def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool = False) -> list[int] | int:
@@ -145,6 +149,7 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
     table = ops.quote_name(db_table)
     columns = [ops.quote_name(f.column) for f in fields]
     keys: list[int] = []
+    keyed = names[0] == model._meta.pk.name  # the rows come with their keys
     # COPY goes to psycopg's own cursor: its errors (a unique key taken meanwhile) become
     # Django's, as for every other query, so callers catch IntegrityError as usual.
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -157,13 +162,26 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
                 for row in rows:
                     copy.write_row(row)
         else:
-            _sqlite_insert(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ", len(columns), rows)
-            if ids:
+            writer = background.current()
+            if writer is not None and not keyed:
+                if background.gives_keys(model):  # none come back from the database: see writer.py
+                    keys = writer.take_keys(db_table, len(rows))
+                    rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
+                    columns.insert(0, ops.quote_name(model._meta.pk.column))
+                else:  # only the database knows its keys: written now, the writer waited for
+                    writer.wait()
+                    writer = None
+            execute = writer.submit if writer is not None else connection.connection.execute
+            for statement in _sqlite_statements(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ", len(columns), rows):
+                execute(*statement)
+            if ids and writer is None:
                 # SQLite has one writer: inside our transaction nobody else inserts, and an
                 # AUTOINCREMENT key is the previous one plus one, so the keys are consecutive.
                 cursor.execute("SELECT last_insert_rowid()")
                 last = cursor.fetchone()[0]
                 keys = list(range(last - len(rows) + 1, last + 1))
+            elif ids and keyed:
+                keys = [row[0] for row in rows]
     return keys if ids else len(rows)
 
 
@@ -228,8 +246,12 @@ def update_column(model: type[models.Model], name: str, values: list[tuple[int, 
             new = "{" + ",".join(str(int(v)) for _k, v in values) + "}"
             cursor.execute(f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(key, value) "
                            f"WHERE {table}.{pk} = v.key AND {table}.{pk} = ANY(%s::bigint[])", [keys, new, keys])
-        else:
-            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [(v, k) for k, v in values])
+        else:  # one statement per 250 rows, as the inserts (see _sqlite_statements)
+            head = f"WITH v(key, value) AS (VALUES "
+            tail = f") UPDATE {table} SET {column} = v.value FROM v WHERE {table}.{pk} = v.key"
+            writer = background.current()
+            for values_sql, params in _sqlite_statements(head, 2, [(int(k), v) for k, v in values]):
+                (writer.submit if writer else connection.connection.execute)(values_sql + tail, params)
 
 
 class AnyKey(models.lookups.In):

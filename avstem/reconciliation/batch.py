@@ -5,7 +5,8 @@ open items locked in one query each, every voucher through one `post_vouchers_wr
 hands back the keys it wrote so nothing is read back, every settlement through one
 `settle_many`, handed the items already locked (the payments' own items are written after it,
 settled); reconciliations, links and audit entries inserted as plain rows (see
-avstem/ledger/rows.py).
+avstem/ledger/rows.py), on SQLite by a thread of their own while the batch goes on (see
+avstem/ledger/writer.py and WRITTEN below).
 
 A plan whose line or posting someone reconciled meanwhile, or whose open item no longer has the
 amount, is refused on its own (with the reason) and the rest go ahead. Should the ledger refuse
@@ -27,9 +28,11 @@ from avstem.banking.models import BankAccount, BankLine, LineStatus, Reconciliat
 from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
-from avstem.ledger.models import Account, Customer, OpenItem, Posting, Supplier
+from avstem.audit.models import AuditEntry
+from avstem.ledger.models import Account, Customer, OpenItem, Posting, Settlement, SettlementLine, Supplier, Voucher
 from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes, write_open_items
 from avstem.ledger.rows import built, chunks, gettext_once, insert_instances, insert_rows
+from avstem.ledger.writer import background_writes
 
 from . import services
 from .errors import ReconciliationError
@@ -60,7 +63,7 @@ def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None, pa
     if not plans:
         return []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), background_writes(*WRITTEN):
             return _apply_many(actor, company, plans, job, run, {} if parties is None else parties)
     except (LedgerError, IntegrityError) as exc:
         log.info("batch of %s refused as a whole (%s): one at a time", len(plans), exc)
@@ -71,6 +74,13 @@ def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None, pa
         except ReconciliationError as exc:
             out.append(Applied(plan, error=str(exc)))
     return out
+
+
+# The tables a batch inserts into. On SQLite their rows are written by a thread of their own
+# while the batch prepares the next (avstem/ledger/writer.py), so every query of a batch comes
+# before its first insert: a query waits for the writes handed over before it.
+WRITTEN = (Voucher, Posting, OpenItem, Settlement, SettlementLine, Reconciliation, ReconciledLine, ReconciledPosting,
+           MadeSettlement, AuditEntry)
 
 
 @dataclass(slots=True)
@@ -190,6 +200,10 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
         todo.append(_Work(result, plan, locked))
 
     _read_parties(company, todo, items, parties)
+    transfer_gls = dict(Account.objects.filter(company=company, number__in={
+        t.gl_account for w in todo for t in w.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
+    now = timezone.now()
+    _mark_reconciled(sorted(used_lines), now)
     posts = [w for w in todo if w.plan.posts]
     tr = gettext_once()
     new_vouchers = [services._voucher_for(company, w.plan, w.locked, items, parties, tr) for w in posts]
@@ -224,11 +238,8 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     for owner, settlement in zip(owners, settlements, strict=True):
         owner.settlements.append(settlement)
 
-    transfer_gls = dict(Account.objects.filter(company=company, number__in={
-        t.gl_account for w in todo for t in w.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_label(actor, job)
-    now = timezone.now()
     # `.id`, not the `.pk` property, in the loops over every plan.
     recs, run_id, user_id = [], run.id if run else None, user.id if user else None
     for w in todo:
@@ -264,17 +275,19 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
     insert_rows(MadeSettlement, ["reconciliation", "settlement"], made)
 
-    line_ids = sorted(used_lines)
-    for chunk in chunks(line_ids):
-        BankLine.objects.filter(pk__any_key=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
-        LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
-        LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
     if late:
         number_vouchers(company, [w.written.voucher for w in posts])
     record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
         (w.result.reconciliation, _changes(w), services._summary(w.plan, w.locked)) for w in todo),
         describe=Reconciliation.describer())
     return results
+
+
+def _mark_reconciled(line_ids: list[int], now) -> None:
+    for chunk in chunks(line_ids):
+        BankLine.objects.filter(pk__any_key=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
+        LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
+        LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
 
 
 @dataclass(slots=True)
