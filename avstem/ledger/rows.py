@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from . import writer as background
 
-SQLITE_ROWS_PER_INSERT = 250  # see _sqlite_insert
+SQLITE_ROWS_PER_INSERT = 250  # see _sqlite_statements
 KEYS_PER_QUERY = 5000  # below SQLite's limit of variables per query
 
 
@@ -247,7 +247,7 @@ def update_column(model: type[models.Model], name: str, values: list[tuple[int, 
             cursor.execute(f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(key, value) "
                            f"WHERE {table}.{pk} = v.key AND {table}.{pk} = ANY(%s::bigint[])", [keys, new, keys])
         else:  # one statement per 250 rows, as the inserts (see _sqlite_statements)
-            head = f"WITH v(key, value) AS (VALUES "
+            head = "WITH v(key, value) AS (VALUES "
             tail = f") UPDATE {table} SET {column} = v.value FROM v WHERE {table}.{pk} = v.key"
             writer = background.current()
             for values_sql, params in _sqlite_statements(head, 2, [(int(k), v) for k, v in values]):

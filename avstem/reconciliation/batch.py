@@ -24,11 +24,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avstem.audit.models import AuditEntry
 from avstem.banking.models import BankAccount, BankLine, LineStatus, ReconciliationStatus
 from avstem.ledger import subledger
 from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
-from avstem.audit.models import AuditEntry
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Settlement, SettlementLine, Supplier, Voucher
 from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes, write_open_items
 from avstem.ledger.rows import built, chunks, gettext_once, insert_instances, insert_rows

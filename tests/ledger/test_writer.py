@@ -41,7 +41,7 @@ def test_a_query_sees_every_write_handed_over_before_it_and_the_keys_are_the_row
     with transaction.atomic(), background_writes(Settlement) as writer:
         assert writer is current() is not None and sys.getswitchinterval() == SWITCH_INTERVAL
         keys = insert_rows(Settlement, NAMES, rows(company, notes), ids=True)
-        assert dict(Settlement.objects.filter(pk__in=keys).values_list("pk", "note")) == dict(zip(keys, notes))
+        assert dict(Settlement.objects.filter(pk__in=keys).values_list("pk", "note")) == dict(zip(keys, notes, strict=True))
         update_column(Settlement, "company", [])  # nothing to do
     assert current() is None and not writer_threads() and sys.getswitchinterval() != SWITCH_INTERVAL
     later = Settlement.objects.create(company=company, date=D(2025, 1, 2), created_by_label="x")
@@ -55,7 +55,7 @@ def test_keys_reserved_and_written_later_and_tables_not_read_up_front(company, o
         first = insert_rows(Settlement, NAMES, rows(company, ["a"]), ids=True)
         reserved = reserve_ids(Settlement, 3)
         second = insert_rows(Settlement, NAMES, rows(company, ["b"]), ids=True)
-        insert_rows(Settlement, ["id", *NAMES], [(key, *row) for key, row in zip(reserved, rows(company, "xyz"))])
+        insert_rows(Settlement, ["id", *NAMES], [(key, *row) for key, row in zip(reserved, rows(company, "xyz"), strict=True)])
         lines = insert_rows(SettlementLine, ["settlement", "open_item", "amount"], [], ids=True)
         assert lines == []
     assert reserved == [first[0] + 1, first[0] + 2, first[0] + 3] and second == [first[0] + 4]

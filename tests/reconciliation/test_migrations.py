@@ -42,9 +42,15 @@ def test_the_posted_voucher_and_its_reversal_move_between_link_rows_and_columns(
 
     try:
         apps = _migrate(LINK_TABLE)
-        links = apps.get_model("reconciliation", "PostedVoucher").objects.values_list(
-            "reconciliation_id", "voucher_id", "reversal_id")
+        PostedVoucher = apps.get_model("reconciliation", "PostedVoucher")
+        links = PostedVoucher.objects.values_list("reconciliation_id", "voucher_id", "reversal_id")
         assert {r: (v, rev) for r, v, rev in links} == expected
+        # a reconciliation with two vouchers has no place in the columns: refused, nothing moved
+        twice = PostedVoucher.objects.create(reconciliation_id=kept.pk, voucher_id=undone.voucher_id)
+        with pytest.raises(RuntimeError, match=f"reconciliation {kept.pk} posted more than one voucher"):
+            _migrate(COLUMNS)
+        assert PostedVoucher.objects.count() == 3
+        twice.delete()
     finally:
         _migrate(COLUMNS)
 

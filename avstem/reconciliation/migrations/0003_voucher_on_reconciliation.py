@@ -7,15 +7,17 @@ from django.db import migrations, models
 
 
 def copy_links(apps, schema_editor):
+    """One UPDATE for all (a big installation has a link per automatic reconciliation)."""
     Reconciliation = apps.get_model("reconciliation", "Reconciliation")
     PostedVoucher = apps.get_model("reconciliation", "PostedVoucher")
-    links = PostedVoucher.objects.order_by("reconciliation_id", "pk").values_list("reconciliation_id", "voucher_id", "reversal_id")
-    seen = set()
-    for reconciliation_id, voucher_id, reversal_id in links.iterator(chunk_size=5000):
-        if reconciliation_id in seen:
-            raise RuntimeError(f"reconciliation {reconciliation_id} posted more than one voucher; nothing was changed")
-        seen.add(reconciliation_id)
-        Reconciliation.objects.filter(pk=reconciliation_id).update(voucher_id=voucher_id, reversal_id=reversal_id)
+    twice = (PostedVoucher.objects.values("reconciliation_id").annotate(n=models.Count("id")).filter(n__gt=1)
+             .order_by("reconciliation_id").values_list("reconciliation_id", flat=True).first())
+    if twice is not None:
+        raise RuntimeError(f"reconciliation {twice} posted more than one voucher; nothing was changed")
+    link = PostedVoucher.objects.filter(reconciliation_id=models.OuterRef("pk"))
+    Reconciliation.objects.filter(pk__in=PostedVoucher.objects.values("reconciliation_id")).update(
+        voucher_id=models.Subquery(link.values("voucher_id")[:1]),
+        reversal_id=models.Subquery(link.values("reversal_id")[:1]))
 
 
 def copy_back(apps, schema_editor):
