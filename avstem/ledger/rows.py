@@ -228,6 +228,27 @@ def insert_instances(objs: list[models.Model], *, ids: bool = False) -> None:
         obj._state.db = DEFAULT_DB_ALIAS
 
 
+def set_where(model: type[models.Model], field: str, keys: list[int], **values) -> None:
+    """`model.objects.filter(<field>__in=keys).update(**values)` (no `values`: `.delete()`), for
+    writes whose result nobody reads: inside `writer.background_writes` handed to the writer as
+    plain SQL (an ORM query would wait for every write before it), else through the ORM. Only
+    for tables that nothing refers to on delete and that have no signals."""
+    writer = background.current()
+    for chunk in chunks(sorted({int(k) for k in keys})):
+        if writer is None:
+            rows = model.objects.filter(**{f"{field}__any_key": chunk})
+            rows.update(**values) if values else rows.delete()
+            continue
+        ops = connection.ops
+        where = f"{ops.quote_name(model._meta.get_field(field).column)} IN ({','.join(map(str, chunk))})"
+        fields = [model._meta.get_field(name) for name in values]
+        assignments = ", ".join(f"{ops.quote_name(f.column)} = ?" for f in fields)
+        params = [(_adapter(f) or (lambda v: v))(values[f.name]) for f in fields]
+        table = ops.quote_name(model._meta.db_table)
+        writer.submit(f"UPDATE {table} SET {assignments} WHERE {where}" if values else f"DELETE FROM {table} WHERE {where}",
+                      params)
+
+
 def update_column(model: type[models.Model], name: str, values: list[tuple[int, object]]) -> None:
     """Set column `name` of the rows given as (primary key, value) pairs: one UPDATE ... FROM
     unnest(...) on PostgreSQL (integer columns; the arrays are sent as literals, which psycopg

@@ -31,7 +31,7 @@ from avstem.ledger.auditing import actor_label, record_many
 from avstem.ledger.errors import LedgerError
 from avstem.ledger.models import Account, Customer, OpenItem, Posting, Settlement, SettlementLine, Supplier, Voucher
 from avstem.ledger.posting import Written, number_vouchers, post_vouchers_written, voucher_changes, write_open_items
-from avstem.ledger.rows import built, chunks, gettext_once, insert_instances, insert_rows
+from avstem.ledger.rows import built, chunks, gettext_once, insert_instances, insert_rows, set_where
 from avstem.ledger.writer import background_writes
 
 from . import services
@@ -78,7 +78,8 @@ def apply_many(actor, company, plans: list[Plan], *, job: str = "", run=None, pa
 
 # The tables a batch inserts into. On SQLite their rows are written by a thread of their own
 # while the batch prepares the next (avstem/ledger/writer.py), so every query of a batch comes
-# before its first insert: a query waits for the writes handed over before it.
+# before its first insert (a query waits for the writes handed over before it), and its updates
+# and deletes go through rows.set_where.
 WRITTEN = (Voucher, Posting, OpenItem, Settlement, SettlementLine, Reconciliation, ReconciledLine, ReconciledPosting,
            MadeSettlement, AuditEntry)
 
@@ -203,7 +204,6 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     transfer_gls = dict(Account.objects.filter(company=company, number__in={
         t.gl_account for w in todo for t in w.plan.transfers if t.counterpart_line}).values_list("number", "pk"))
     now = timezone.now()
-    _mark_reconciled(sorted(used_lines), now)
     posts = [w for w in todo if w.plan.posts]
     tr = gettext_once()
     new_vouchers = [services._voucher_for(company, w.plan, w.locked, items, parties, tr) for w in posts]
@@ -274,7 +274,7 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
     insert_rows(ReconciledLine, ["reconciliation", "bank_line", "active"], line_links)
     insert_rows(ReconciledPosting, ["reconciliation", "posting", "active"], posting_links)
     insert_rows(MadeSettlement, ["reconciliation", "settlement"], made)
-
+    _mark_reconciled(sorted(used_lines), now)
     if late:
         number_vouchers(company, [w.written.voucher for w in posts])
     record_many(action="reconciliation.create", actor=actor, job=job, company=company, items=(
@@ -284,10 +284,10 @@ def _apply_many(actor, company, plans: list[Plan], job: str, run, parties: dict)
 
 
 def _mark_reconciled(line_ids: list[int], now) -> None:
-    for chunk in chunks(line_ids):
-        BankLine.objects.filter(pk__any_key=chunk).update(reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
-        LineProposal.objects.filter(bank_line_id__any_key=chunk).delete()
-        LineAnalysis.objects.filter(bank_line_id__any_key=chunk).delete()
+    """The lines reconciled, their cached proposals gone; on SQLite written by the batch's writer."""
+    set_where(BankLine, "id", line_ids, reconciliation_status=ReconciliationStatus.RECONCILED, updated_at=now)
+    set_where(LineProposal, "bank_line", line_ids)
+    set_where(LineAnalysis, "bank_line", line_ids)
 
 
 @dataclass(slots=True)

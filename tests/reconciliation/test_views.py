@@ -82,6 +82,25 @@ def test_reconcile_by_hand_and_undo_from_the_screen(logged_in, company, owner, a
     assert line.reconciliation_status == "unreconciled"
 
 
+def test_a_reconciliations_page_shows_the_voucher_it_posted_and_the_reversal_of_its_undo(logged_in, company, owner,
+                                                                                          account, customer):
+    inv, _item = invoice(owner, company, customer, 64000)
+    bank_line(account, 64000, kid=inv.kid)
+    automatic.run(company, apply_to={account.pk})
+    rec = Reconciliation.objects.get(voucher__isnull=False)
+    page = f"/c/{company.pk}/reconciliation/reconciliations/{rec.pk}/"
+
+    shown = logged_in.get(page).content.decode()
+    assert f"/vouchers/{rec.voucher_id}/" in shown and rec.voucher.display_number in shown
+    assert "reversed by" not in shown
+
+    logged_in.post(page + "undo/")
+    rec.refresh_from_db()
+    shown = logged_in.get(page).content.decode()
+    assert rec.reversal is not None and f"reversed by <a href=\"/c/{company.pk}/ledger/vouchers/{rec.reversal_id}/\">" in shown
+    assert rec.reversal.display_number in shown
+
+
 def test_post_and_reconcile_prefilled_by_a_rule_then_make_a_rule(logged_in, company, owner, account):
     from avstem.ledger.models import Account
 
