@@ -62,6 +62,7 @@ from avstem.formats.xmlsafe import (
     namespace,
     open_source,
     refuse_dtd,
+    refuse_dtd_in_head,
     root_element,
     safe_iterparse,
     source_name,
@@ -149,6 +150,7 @@ class CamtStream:
     def __init__(self, source: Source) -> None:
         self.name = source_name(source)
         target, head = open_source(source)
+        refuse_dtd_in_head(head, self.name)
         self.format_id = _format_from_head(head, self.name)
         self.message_id: str | None = None
         self.created: datetime | None = None

@@ -20,7 +20,7 @@ from typing import TypeVar
 from lxml import etree
 
 from avstem.formats.errors import InvalidContent, MalformedFile, UnsupportedMessage
-from avstem.formats.xmlsafe import SAFE_PARSE_OPTIONS, Source, refuse_dtd, source_name
+from avstem.formats.xmlsafe import HEAD_SIZE, SAFE_PARSE_OPTIONS, Source, refuse_dtd, refuse_dtd_in_head, source_name
 from avstem.formats.model import ParseWarning
 from avstem.formats.payments import (
     AccountId,
@@ -208,6 +208,7 @@ def parse_xml(source: Source, label: str | None = None) -> etree._Element:
         data = source.read()
     else:
         raise TypeError(f"cannot read XML from {type(source).__name__}")
+    refuse_dtd_in_head(data[:HEAD_SIZE], label)
     parser = etree.XMLParser(**SAFE_PARSE_OPTIONS)
     try:
         root = etree.fromstring(data, parser)

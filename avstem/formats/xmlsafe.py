@@ -78,15 +78,31 @@ def syntax_error(exc: etree.XMLSyntaxError, name: str) -> MalformedFile:
     return MalformedFile(f"not well-formed XML: {message}", line=line or None, column=column or None, source=name)
 
 
+def _dtd_refused(name: str) -> MalformedFile:
+    return MalformedFile(
+        "the file has a DOCTYPE declaration; bank files have none, and its entities are never expanded or fetched",
+        line=1,
+        source=name,
+    )
+
+
 def refuse_dtd(element: etree._Element, name: str) -> None:
     info = element.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
-        raise MalformedFile(
-            "the file has a DOCTYPE declaration; bank files have none, and its entities are "
-            "never expanded or fetched",
-            line=1,
-            source=name,
-        )
+        raise _dtd_refused(name)
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+def refuse_dtd_in_head(head: bytes, name: str) -> None:
+    """Refuse a DOCTYPE in the prolog before the parser sees it: libxml2 2.14 stops a file whose
+    entity declarations could expand too far while it reads them, with its own message, before
+    the first element where `refuse_dtd` looks."""
+    text = _COMMENT.sub(b"", head)
+    root = _ROOT_TAG.search(text)
+    if b"<!DOCTYPE" in text[: root.start() if root else len(text)]:
+        raise _dtd_refused(name)
 
 
 _ROOT_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>", re.S)
