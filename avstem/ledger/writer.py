@@ -2,7 +2,7 @@
 caller goes on preparing the next ones.
 
     with transaction.atomic(), background_writes(Voucher, Posting, ...):
-        ...  # insert_rows / insert_instances / update_column / reserve_ids as usual
+        ...  # insert_rows / insert_instances / update_column / set_where / reserve_ids as usual
 
 SQLite takes a statement's work (the B-tree pages of every index) with the GIL released, so a
 thread can write one table while Python builds the rows of the next. The automatic
@@ -38,8 +38,8 @@ from contextlib import contextmanager
 from django.db import connection, models
 
 # While a writer runs, a thread waiting for the GIL gets it after this long instead of Python's
-# 5 ms: the writer needs it briefly after every statement, and with the default it waited
-# longer for it than SQLite took for the statement.
+# 5 ms: the writer needs it briefly after every statement (250 rows, about a millisecond of
+# SQLite's work), and would otherwise wait up to 5 ms for it each time.
 SWITCH_INTERVAL = 0.0005
 _SAVEPOINT = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ")
 
@@ -134,14 +134,33 @@ def background_writes(*models_written: type[models.Model]):
     connection.ensure_connection()
     writer = BackgroundWriter(connection.connection)
     writer.read_keys(*(m._meta.db_table for m in models_written if gives_keys(m)))
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
     connection._background_writer = writer
     try:
-        with connection.execute_wrapper(writer._barrier):
+        with _short_switch_interval(), connection.execute_wrapper(writer._barrier):
             yield writer
             writer.wait()
     finally:
         connection._background_writer = None
         writer.stop()
-        sys.setswitchinterval(switch)
+
+
+_switch = {"users": 0, "saved": 0.0}
+_switch_lock = threading.Lock()
+
+
+@contextmanager
+def _short_switch_interval():
+    """SWITCH_INTERVAL while any thread's writer runs (it is the process's setting: the first
+    block in sets it, the last one out gives the old value back)."""
+    with _switch_lock:
+        if not _switch["users"]:
+            _switch["saved"] = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
+        _switch["users"] += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch["users"] -= 1
+            if not _switch["users"]:
+                sys.setswitchinterval(_switch["saved"])

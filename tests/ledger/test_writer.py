@@ -114,3 +114,16 @@ def test_updates_and_deletes_by_key_go_to_the_writer_in_their_order(company):
     set_where(Settlement, "id", keys[2:], note="by the ORM")
     set_where(Settlement, "id", keys[:1])
     assert list(Settlement.objects.values_list("note", flat=True)) == ["by the ORM"]
+
+
+def test_two_threads_writers_give_back_the_switch_interval_when_the_last_ends():
+    from avstem.ledger.writer import _short_switch_interval
+
+    before = sys.getswitchinterval()
+    first, second = _short_switch_interval(), _short_switch_interval()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first ends while the second still runs
+    assert sys.getswitchinterval() == SWITCH_INTERVAL
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
