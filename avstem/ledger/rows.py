@@ -174,14 +174,14 @@ def insert_rows(model: type[models.Model], names: list[str], rows, *, ids: bool 
             execute = writer.submit if writer is not None else connection.connection.execute
             for statement in _sqlite_statements(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ", len(columns), rows):
                 execute(*statement)
-            if ids and writer is None:
+            if ids and keyed:
+                keys = [row[0] for row in rows]
+            elif ids and writer is None:
                 # SQLite has one writer: inside our transaction nobody else inserts, and an
                 # AUTOINCREMENT key is the previous one plus one, so the keys are consecutive.
                 cursor.execute("SELECT last_insert_rowid()")
                 last = cursor.fetchone()[0]
                 keys = list(range(last - len(rows) + 1, last + 1))
-            elif ids and keyed:
-                keys = [row[0] for row in rows]
     return keys if ids else len(rows)
 
 
@@ -229,24 +229,25 @@ def insert_instances(objs: list[models.Model], *, ids: bool = False) -> None:
 
 
 def set_where(model: type[models.Model], field: str, keys: list[int], **values) -> None:
-    """`model.objects.filter(<field>__in=keys).update(**values)` (no `values`: `.delete()`), for
-    writes whose result nobody reads: inside `writer.background_writes` handed to the writer as
-    plain SQL (an ORM query would wait for every write before it), else through the ORM. Only
+    """`model.objects.filter(<field>__any_key=keys).update(**values)` (no `values`: `.delete()`),
+    for writes whose result nobody reads: inside `writer.background_writes` handed to the writer
+    as plain SQL (an ORM query would wait for every write before it), else through the ORM. Only
     for tables that nothing refers to on delete and that have no signals."""
     writer = background.current()
-    for chunk in chunks(sorted({int(k) for k in keys})):
-        if writer is None:
+    if writer is None:
+        for chunk in chunks(keys):
             rows = model.objects.filter(**{f"{field}__any_key": chunk})
             rows.update(**values) if values else rows.delete()
-            continue
-        ops = connection.ops
-        where = f"{ops.quote_name(model._meta.get_field(field).column)} IN ({','.join(map(str, chunk))})"
-        fields = [model._meta.get_field(name) for name in values]
-        assignments = ", ".join(f"{ops.quote_name(f.column)} = ?" for f in fields)
-        params = [(_adapter(f) or (lambda v: v))(values[f.name]) for f in fields]
-        table = ops.quote_name(model._meta.db_table)
-        writer.submit(f"UPDATE {table} SET {assignments} WHERE {where}" if values else f"DELETE FROM {table} WHERE {where}",
-                      params)
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in values]
+    params = [(_adapter(f) or (lambda v: v))(values[f.name]) for f in fields]
+    head = (f"UPDATE {table} SET {', '.join(f'{ops.quote_name(f.column)} = ?' for f in fields)}" if values
+            else f"DELETE FROM {table}")
+    column = ops.quote_name(model._meta.get_field(field).column)
+    for chunk in chunks(sorted({int(k) for k in keys})):
+        writer.submit(f"{head} WHERE {column} IN ({','.join(map(str, chunk))})", params)
 
 
 def update_column(model: type[models.Model], name: str, values: list[tuple[int, object]]) -> None:
