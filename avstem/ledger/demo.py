@@ -219,8 +219,7 @@ def _vat_due(term_end_month: datetime.date) -> datetime.date:
     31 August for May-June."""
     if term_end_month.month == 6:
         return datetime.date(term_end_month.year, 8, 31)
-    due = _next_month(_next_month(_next_month(term_end_month)))
-    return due.replace(day=10)
+    return _next_month(_next_month(term_end_month)).replace(day=10)
 
 
 def _close_vat_term(user, company, term_end_month: datetime.date, term_start: datetime.date) -> int:

@@ -47,3 +47,12 @@ def test_demo_ledger(tenant_a, tenant_b):
     totals = reports.trial_balance(company, datetime.date(2025, 1, 1), TODAY).totals
     assert totals.opening == totals.closing == 0
     assert reports.balance(company, "1920", TODAY) > 0
+
+
+def test_vat_is_paid_on_the_norwegian_deadlines():
+    """The 10th of the second month after a two-month term; 31 August for May-June."""
+    from avstem.ledger.demo import _vat_due
+
+    D = datetime.date
+    assert [_vat_due(D(2025, month, 1)) for month in (2, 4, 6, 8, 10, 12)] == [
+        D(2025, 4, 10), D(2025, 6, 10), D(2025, 8, 31), D(2025, 10, 10), D(2025, 12, 10), D(2026, 2, 10)]
