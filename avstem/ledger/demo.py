@@ -2,6 +2,11 @@
 year of invoices up to today, paid, partly paid, over-paid, open and overdue, so the bank
 contexts have something real to pay and reconcile.
 
+What goes through the bank (customer and supplier payments, bank fees, VAT) is dated on bank
+business days, as the bank books it. With `bank_from`, customer payments from that day on are
+not posted: they are still to arrive from the bank (avstem/demo_bank.py plans them), so that
+connecting the bank shows invoices closing by KID.
+
 Deterministic: a seeded generator and dates counted from `today`; idempotent: a company that
 already has customers is left alone.
 """
@@ -18,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avstem.norway.accounts import account_check_digit
+from avstem.norway.calendar import business_day_on_or_after
 
 from . import invoicing, subledger
 from .chart import ensure_chart
@@ -96,15 +102,17 @@ def _kr(amount: int | float) -> int:
     return int(round(amount)) * 100
 
 
-def ensure_ledger_demo(user, companies, today: datetime.date | None = None) -> None:
+def ensure_ledger_demo(user, companies, today: datetime.date | None = None,
+                       bank_from: datetime.date | None = None) -> None:
+    """`bank_from`: customer payments dated on or after it are left for the bank to bring."""
     for company in companies:
         ensure_chart(company)
     if companies:
-        _bakery(user, companies[0], today or timezone.localdate())
+        _bakery(user, companies[0], today or timezone.localdate(), bank_from)
 
 
 @transaction.atomic
-def _bakery(user, company, today: datetime.date) -> None:
+def _bakery(user, company, today: datetime.date, bank_from: datetime.date | None = None) -> None:
     if Customer.objects.filter(company=company).exists():
         return
     rng = random.Random(SEED)
@@ -155,7 +163,8 @@ def _bakery(user, company, today: datetime.date) -> None:
                 supplier_number += 1
                 kid = _supplier_kid(rng, supplier_number) if rng.random() < 0.7 else ""
                 schedule(day, "supplier_invoice", (supplier, code, _kr(rng.randint(low, high)), kid, supplier_number))
-        schedule(_month_end(month), "fee", _kr(rng.randint(90, 240)))
+        # the bank charges the month's fees on the first business day of the next
+        schedule(business_day_on_or_after(_next_month(month)), "fee", _kr(rng.randint(90, 240)))
         if month.month % 2 == 0:  # the end of a two-month VAT term: close it, after the day's other vouchers
             schedule(_month_end(month), "vat_term", month, last=True)
         month = _next_month(month)
@@ -174,8 +183,10 @@ def _bakery(user, company, today: datetime.date) -> None:
                 continue
             plan = _payment_plan(rng, invoice, today, {3: "partly", 5: "too_much"}.get(invoices_made))
             if plan is not None:
-                schedule(plan[0], "payment", (invoice, plan[1]))
+                schedule(business_day_on_or_after(plan[0]), "payment", (invoice, plan[1]))
         elif kind == "payment":
+            if bank_from is not None and day >= bank_from:
+                continue  # still to come from the bank
             invoice, amount = payload
             subledger.post_payment(user, company, date=day, amount=amount, customer=invoice.customer,
                                    allocations=[(invoicing.open_item_of(invoice), min(amount, invoice.gross_amount))],
@@ -191,7 +202,7 @@ def _bakery(user, company, today: datetime.date) -> None:
             )
             # bills are paid on the due date; the last fortnight's are still to pay
             if invoice.due_date <= today - datetime.timedelta(days=3):
-                schedule(invoice.due_date, "supplier_payment", invoice)
+                schedule(business_day_on_or_after(invoice.due_date), "supplier_payment", invoice)
         elif kind == "supplier_payment":
             subledger.post_payment(user, company, date=day, amount=payload.gross_amount, supplier=payload.supplier,
                                    allocations=[(invoicing.open_item_of(payload), payload.gross_amount)],
@@ -201,7 +212,7 @@ def _bakery(user, company, today: datetime.date) -> None:
         elif kind == "vat_term":
             payable = _close_vat_term(user, company, payload, max(start, _term_start(payload)))
             if payable > 0:
-                schedule(_vat_due(payload), "vat_payment", (payload, payable))
+                schedule(business_day_on_or_after(_vat_due(payload)), "vat_payment", (payload, payable))
         elif kind == "vat_payment":
             term_end, amount = payload
             post_voucher(user, company, NewVoucher(

@@ -56,3 +56,24 @@ def test_vat_is_paid_on_the_norwegian_deadlines():
     D = datetime.date
     assert [_vat_due(D(2025, month, 1)) for month in (2, 4, 6, 8, 10, 12)] == [
         D(2025, 4, 10), D(2025, 6, 10), D(2025, 8, 31), D(2025, 10, 10), D(2025, 12, 10), D(2026, 2, 10)]
+
+
+def test_bank_events_fall_on_business_days_and_customer_payments_from_bank_from_are_left_to_the_bank(tenant_a,
+                                                                                                   tenant_b):
+    from avstem.ledger.models import Posting
+    from avstem.norway.calendar import is_business_day
+
+    bank_from = datetime.date(2025, 3, 1)
+    ensure_ledger_demo(tenant_a.owner, [tenant_a.company], today=TODAY, bank_from=bank_from)
+    ensure_ledger_demo(tenant_b.owner, [tenant_b.company], today=TODAY)
+
+    def received(company):
+        return list(Posting.objects.filter(company=company, account__number="1920", amount__gt=0,
+                                           voucher__source="payment").values_list("date", flat=True))
+
+    bank_days = Voucher.objects.filter(company=tenant_a.company, series="bank").values_list("date", flat=True)
+    assert bank_days and all(is_business_day(day) for day in bank_days)
+    assert all(day < bank_from for day in received(tenant_a.company))
+    assert any(day >= bank_from for day in received(tenant_b.company))
+    assert sorted(received(tenant_a.company)) == sorted(d for d in received(tenant_b.company) if d < bank_from)
+    assert fingerprint(tenant_a.company)[:4] == fingerprint(tenant_b.company)[:4]  # the same invoices and bills
