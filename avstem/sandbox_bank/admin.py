@@ -113,7 +113,7 @@ def register(app: SandboxBank) -> None:
             raise bad_request("transactions must be a non-empty list")
         with app.store.write() as conn:
             today = bank_day(conn)
-            entries = [_new_entry(conn, spec, today, f"transactions[{n}]") for n, spec in enumerate(specs)]
+            entries = [new_entry(conn, spec, today, f"transactions[{n}]") for n, spec in enumerate(specs)]
             ids = acc.add_entries(conn, entries)
         return json_response({"ids": ids}, 201)
 
@@ -296,7 +296,9 @@ def _money(value: Any, name: str) -> int:
         raise ValueError(f"{name}: {exc}") from None
 
 
-def _new_entry(conn: sqlite3.Connection, spec: Any, today: dt.date, where: str) -> acc.NewEntry:
+def new_entry(conn: sqlite3.Connection, spec: Any, today: dt.date, where: str) -> acc.NewEntry:
+    """One transaction of POST /sandbox/transactions (also the demo's traffic file) as an entry;
+    a ValueError names the field (`where` first) when it is not right."""
     if not isinstance(spec, dict):
         raise ValueError(f"{where} must be an object")
     allowed = {"account", "amount", "kind", "date", "status", "book_on", "value_date", "description", "counterparty",
