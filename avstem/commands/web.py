@@ -51,13 +51,20 @@ def start_worker_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "avstem.cli", "worker"], env=os.environ.copy())
 
 
-def start_sandbox_bank_process(host: str, port: int) -> subprocess.Popen:
-    """The sandbox bank as a child process, its data beside the demo's, seeded with the demo
-    companies; the admin key is shared through the environment with the web app."""
+def sandbox_data_dir() -> str:
+    """The demo's sandbox bank keeps its data beside the demo's."""
+    return os.path.join(os.environ.get("AVSTEM_DATA_DIR", "var"), "sandbox-bank")
+
+
+def start_sandbox_bank_process(host: str, port: int, start_day=None) -> subprocess.Popen:
+    """The sandbox bank as a child process, seeded with the demo companies (and the traffic
+    planned for them in its data directory); the admin key is shared through the environment
+    with the web app. `start_day`: the first bank day of a new data directory."""
     os.environ.setdefault("AVSTEM_SANDBOX_ADMIN_KEY", secrets.token_urlsafe(18))
     os.environ.setdefault("AVSTEM_SANDBOX_BANK_URL", f"http://{host}:{port}")
-    data = os.path.join(os.environ.get("AVSTEM_DATA_DIR", "var"), "sandbox-bank")
-    command = ["sandbox-bank", "--host", host, "--port", str(port), "--data", data, "--demo", "--quiet"]
+    command = ["sandbox-bank", "--host", host, "--port", str(port), "--data", sandbox_data_dir(), "--demo", "--quiet"]
+    if start_day is not None:
+        command += ["--start-day", start_day.isoformat()]
     return subprocess.Popen([sys.executable, "-m", "avstem.cli", *command], env=os.environ.copy())
 
 
@@ -70,9 +77,13 @@ def cmd_demo(args) -> int:
     print("Preparing the database and the demo companies (the first start takes a little while) ...", flush=True)
     setup_django()
     migrate()
-    from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from django.utils import timezone
 
-    ensure_demo()
+    from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo, write_bank_traffic
+
+    today = timezone.localdate()  # one day for the books, the bank's plan and the bank's first day
+    ensure_demo(today)
+    write_bank_traffic(sandbox_data_dir(), today)
     url = f"http://{args.host}:{args.port}/"
     print(
         "\n".join(
@@ -90,7 +101,7 @@ def cmd_demo(args) -> int:
     # SIGTERM (from a service manager or a test) must stop the children too, not orphan them.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The bank first: it puts its address and admin key in the environment the others inherit.
-    children = [start_sandbox_bank_process(args.host, args.bank_port)]
+    children = [start_sandbox_bank_process(args.host, args.bank_port, start_day=today)]
     if not args.no_worker:
         children.append(start_worker_process())
     children.append(start_scheduler_process())
