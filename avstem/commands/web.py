@@ -75,6 +75,9 @@ def start_scheduler_process() -> subprocess.Popen:
 
 def cmd_demo(args) -> int:
     print("Preparing the database and the demo companies (the first start takes a little while) ...", flush=True)
+    # The settings read the bank's address once, so it is in the environment before they load
+    # (with --bank-port the web app otherwise sent the user to the default port).
+    os.environ.setdefault("AVSTEM_SANDBOX_BANK_URL", f"http://{args.host}:{args.bank_port}")
     setup_django()
     migrate()
     from django.utils import timezone
