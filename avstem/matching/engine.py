@@ -70,6 +70,7 @@ _EQUAL = ("amount_equal",)
 AUTO_UNEVEN = 0.92
 _DIGIT = re.compile(r"\d")
 _ACCOUNT_LIKE = re.compile(r"\b\d{4}[. ]?\d{2}[. ]?\d{5}\b")
+MIN_POSTING_REF = 4  # a posting's reference this long or longer, equal to the line's, names the posting
 
 
 class _Unit:
@@ -634,6 +635,8 @@ class _Run:
         taken: set[str] = set()
         candidates: dict[int, list[LedgerPosting]] = {}
         claims: dict[str, int] = {}
+        named: dict[int, LedgerPosting] = {}  # the one candidate posting that carries the line's reference
+        named_by: dict[str, int] = {}
         for n, u in enumerate(pending):
             found = [p for p in idx.postings_by_amount.get((u.line.account_id, u.amount), ())
                      if abs((p.date - u.date).days) <= window]
@@ -641,10 +644,25 @@ class _Run:
                 candidates[n] = found
                 for p in found:
                     claims[p.id] = claims.get(p.id, 0) + 1
+                refs = {key for key in map(compact_ref, u.refs) if len(key) >= MIN_POSTING_REF}
+                same = [p for p in found if refs and compact_ref(p.reference) in refs]
+                if len(same) == 1:
+                    named[n] = same[0]
+                    named_by[same[0].id] = named_by.get(same[0].id, 0) + 1
         for n, found in candidates.items():
             u = pending[n]
+            p = named.get(n)
+            if p is not None and named_by[p.id] == 1 and p.id not in taken:
+                # A payment recorded by hand with the bill's KID: the KID names no open item (the
+                # posting settled it), so the reference that blocked the line is the posting's own.
+                days = abs((p.date - u.date).days)
+                self.propose(u, Kind.LEDGER_POSTING, (Target(TargetKind.POSTING, p.id, u.amount),), 0.97, True,
+                             (("posting", p.reference or p.id, p.date, days), ("posting_ref", compact_ref(p.reference))))
+                u.evidence = True
+                taken.add(p.id)
+                continue
             free = [p for p in found if p.id not in taken]
-            unique = len(found) == 1 and claims[found[0].id] == 1 and not u.blocked
+            unique = len(found) == 1 and claims[found[0].id] == 1 and not u.blocked and found[0].id not in named_by
             for p in sorted(free, key=lambda p: (abs((p.date - u.date).days), p.id))[:3]:
                 days = abs((p.date - u.date).days)
                 parts: list[tuple] = [("posting", p.reference or p.id, p.date, days)]

@@ -59,6 +59,8 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     "fee_party": ("mi", "beløpet er {0} mindre enn {1}", "the amount is {0} less than {1}"),
     "posting": ("sdn", "posteringen {0} ({1}) på bankens hovedbokskonto har samme beløp, {2} dager fra",
                 "posting {0} ({1}) on the bank's GL account has the same amount, {2} days apart"),
+    "posting_ref": ("s", "posteringen har samme referanse som banklinjen ({0})",
+                    "the posting carries the line's reference ({0})"),
     "postings_many": ("n", "{0} posteringer har samme beløp", "{0} postings have the same amount"),
     "transfer": ("ss", "overføring mellom egne kontoer, til/fra {0} (konto {1})", "transfer between own accounts, to/from {0} (account {1})"),
     "transfer_pair": ("sd", "motposten er banklinje {0} ({1})", "the other side is bank line {0} ({1})"),

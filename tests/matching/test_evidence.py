@@ -349,6 +349,40 @@ def test_two_postings_of_the_same_amount_are_proposed_nearest_first():
     assert [p.targets[0].ref for p in d.proposals] == ["P2", "P1"]
 
 
+def test_a_bill_paid_by_hand_with_its_kid_pairs_with_the_posting_that_carries_the_kid():
+    # The ledger settled the bill when the payment was recorded, so the KID names no open item;
+    # the posting on the bank's GL account carries it, and another of the same amount does not.
+    postings = [LedgerPosting("P1", "OP", day(-1), -450000, "Mølle AS", "1 234 567 897"),
+                LedgerPosting("P2", "OP", day(-2), -450000, "Husleie", "")]
+    result = run([line("l", -450000, refs=("1234567897",), name="Mølle AS")], postings=postings)
+    p = best(result, "l")
+    assert p.kind is Kind.LEDGER_POSTING and p.automatic and p.targets[0].ref == "P1"
+    assert "the posting carries the line's reference (1234567897)" in p.explanation.en
+    assert "samme referanse som banklinjen" in p.explanation.nb
+
+
+def test_a_kid_that_names_no_open_item_is_not_enough_without_the_posting_carrying_it():
+    postings = [LedgerPosting("P1", "OP", day(-1), -450000, "Mølle AS", "1234567880")]
+    d = result_of(run([line("l", -450000, refs=("1234567897",))], postings=postings), "l")
+    assert d.outcome is Outcome.PROPOSED and not d.proposals[0].automatic and d.proposals[0].targets[0].ref == "P1"
+
+
+def test_two_lines_carrying_the_reference_of_one_posting_are_both_only_proposed():
+    postings = [LedgerPosting("P1", "OP", day(-1), -450000, "Mølle AS", "1234567897")]
+    lines = [line("a", -450000, refs=("1234567897",)), line("b", -450000, on=day(1), refs=("1234567897",))]
+    result = run(lines, postings=postings)
+    for line_id in ("a", "b"):
+        assert result_of(result, line_id).outcome is Outcome.PROPOSED
+
+
+def test_a_posting_named_by_one_line_is_not_taken_by_another_on_amount_alone():
+    postings = [LedgerPosting("P1", "OP", day(-1), -450000, "Mølle AS", "1234567897")]
+    lines = [line("a", -450000), line("b", -450000, on=day(1), refs=("1234567897",))]
+    result = run(lines, postings=postings)
+    assert best(result, "b").automatic and best(result, "b").targets[0].ref == "P1"
+    assert result_of(result, "a").outcome is not Outcome.MATCHED
+
+
 def test_a_batch_line_may_match_one_posting_for_the_whole_line():
     details = (TxDetail(-300, counterparty_name="A"), TxDetail(-700, counterparty_name="B"))
     found = run([line("l", -1000, details=details)], postings=[LedgerPosting("P", "OP", DAY, -1000)]).by_line()["l"]
