@@ -141,15 +141,13 @@ def _ledger_moves(company, gl, days: list[datetime.date]):
         party = other and (other.supplier or other.customer)
         kid = posting.reference or (other.reference if other else "")
         if party is not None and other.supplier is not None:
-            # The bill's number as the message, not its KID: a KID names a bill the ledger has
-            # settled already, and the matching engine then only proposes the pairing with the
-            # posting (a reference that leads nowhere makes weaker evidence never automatic).
+            # Paid with the bill's KID when it has one (the posting carries it too), else its number.
             bill = (SettlementLine.objects.filter(settlement__lines__open_item__posting=other,
                                                   open_item__supplier_invoice__isnull=False)
                     .select_related("open_item__supplier_invoice").first())
-            message = "" if bill is None else f"Faktura {bill.open_item.supplier_invoice.supplier_invoice_number}"
+            message = "" if bill is None or kid else f"Faktura {bill.open_item.supplier_invoice.supplier_invoice_number}"
             moves.append(demo_bank.LedgerMove(posting.date, posting.amount, "payment", f"Betaling til {party.name}",
-                                              name=party.name, account=party.bank_account, message=message))
+                                              name=party.name, account=party.bank_account, kid=kid, message=message))
         elif party is not None:
             moves.append(demo_bank.LedgerMove(posting.date, posting.amount, "credit_transfer",
                                               f"Innbetaling fra {party.name}", name=party.name, kid=kid))

@@ -151,6 +151,7 @@ def test_the_demo_bank_closes_the_demo_invoices_and_agrees_with_the_books(demo, 
     cases = Counter(line.case for line in planned)
     assert cases["kid"] >= 3 and cases["ledger"] >= 3 and cases["card"] == 2 and cases["fee"] == 1, cases
     assert cases["partial"] == cases["overpayment"] == cases["kid_typo"] == 1, cases
+    assert any(line.case == "ledger" and line.amount < 0 and line.kid for line in planned)  # a bill paid by its KID
     by_key = {(line.date, line.amount): line for line in planned}
     assert len(by_key) == len(planned)  # every planned line is told apart by its date and amount
 
