@@ -159,7 +159,10 @@ class _Run:
         self.config = config
         self.settled_by: dict[str, int] = {}  # item id -> position of the line that last settled (some of) it
         self.left: dict[str, int] = {}  # what is left of items settled in part; in settled_by and not here: nothing
-        self.units: list[list[_Unit | DetailResult]] = []  # per line (in input order): its transactions
+        self.units: list[list[_Unit | DetailResult]] = []  # per line (in date order): its transactions
+        # Per line: its result, made in the first look when that answered all of it (while the
+        # line is still in the caches); None when a later phase has to finish it.
+        self.ready: list[LineResult | None] = []
         self.slow_lines: set[int] = set()  # positions of lines with a transaction the first look did not answer
         self.alternatives: dict[int, list[Proposal]] = {}
         self.pending: list[_Unit] = []
@@ -209,7 +212,7 @@ class _Run:
         favour of the one first in `_order`. Everything else then goes through the phases in
         `_order`, strongest evidence first."""
         self.started = time.process_time()
-        units, lines, slow = self.units, self.lines, self.pending
+        units, ready, lines, slow = self.units, self.ready, self.lines, self.pending
         idx = self.idx
         kid_get, kid_more = idx.kid.get, idx.kid_more
         settled_by, batches = self.settled_by, idx.sent_by_batch
@@ -219,14 +222,18 @@ class _Run:
         batch_lines: list[int] = []
         for pos, line in enumerate(lines):
             if line.status != BOOKED:
-                units.append([DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))])
+                entry = [DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))]
+                units.append(entry)
+                ready.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, tuple(entry), ())))
                 continue
             if batches and (line.payment_info_id or line.end_to_end_id) in batches:
                 units.append([])
+                ready.append(None)
                 batch_lines.append(pos)
                 continue
             details = line.details
             entry: list[_Unit | DetailResult] = []
+            waiting = False
             for n, source in enumerate(details or (line,)):
                 refs = source.creditor_refs
                 if len(refs) == 1 and not source.end_to_end_id:
@@ -253,7 +260,10 @@ class _Run:
                 u = _Unit(pos, line, n if details else None, source, len(details) <= 1)
                 entry.append(u)
                 slow.append(u)
+                waiting = True
             units.append(entry)
+            ready.append(None if waiting else new(LineResult, (line.id, line.account_id, line.booking_date, line.amount,
+                                                               tuple(entry), ())))
         for pos in sorted(batch_lines, key=lambda p: self._order(p, None)):
             line = lines[pos]
             if not self._whole_batch(pos, line):
@@ -304,16 +314,17 @@ class _Run:
                 return
 
     def _assemble(self) -> Reconciliation:
-        out = []
+        out = self.ready
         limit = self.config.max_proposals
-        alternatives, slow = self.alternatives, self.slow_lines
+        alternatives = self.alternatives
         new = tuple.__new__
         result = self._result
-        for pos, line in enumerate(self.lines):
-            entry = self.units[pos]
-            details = tuple(u if type(u) is DetailResult else result(u, limit) for u in entry) if pos in slow else tuple(entry)
+        # Lines a later phase worked on (or a demoted payment's): made now, from all they got.
+        for pos in self.slow_lines.union(alternatives, (pos for pos, done in enumerate(out) if done is None)):
+            line = self.lines[pos]
+            details = tuple(u if type(u) is DetailResult else result(u, limit) for u in self.units[pos])
             extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
-            out.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra)))
+            out[pos] = new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, details, extra))
         in_input_order = [None] * len(out)
         for result_at, given in enumerate(self.given_at):
             in_input_order[given] = out[result_at]

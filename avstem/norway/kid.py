@@ -36,13 +36,17 @@ class InvalidKid(InvalidNumber):
         super().__init__(message, message_nb=message)
 
 
+# A digit d weighted 2 counts as the digit sum of 2d: 0 2 4 6 8 1 3 5 7 9.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def mod10_check_digit(digits: str) -> str:
-    """Luhn: weights 2,1,2,1... from the right, digit sums of the products."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return str((10 - total % 10) % 10)
+    """Luhn: weights 2,1,2,1... from the right, digit sums of the products. (The sums are taken
+    over the ASCII codes, less 48 per digit: in C, about three times faster than a loop over the
+    digits, and the matching engine checks a million KIDs in a run.)"""
+    backwards = digits[::-1]
+    total = sum(backwards[::2].translate(_DOUBLED).encode()) + sum(backwards[1::2].encode()) - 48 * len(digits)
+    return str(-total % 10)
 
 
 def mod11_check_digit(digits: str) -> str:
