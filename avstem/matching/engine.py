@@ -207,7 +207,7 @@ class _Run:
         return (line.booking_date, line.account_id, line.id, -1 if detail is None else detail)
 
     def run(self) -> Reconciliation:
-        """First look, over every line in input order: the common case (one valid KID of an open
+        """First look, over every line in date order: the common case (one valid KID of an open
         item, amount equal) is answered at once; two such payments of one item are settled in
         favour of the one first in `_order`. Everything else then goes through the phases in
         `_order`, strongest evidence first."""
