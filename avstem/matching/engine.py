@@ -161,9 +161,8 @@ class _Run:
         self.left: dict[str, int] = {}  # what is left of items settled in part; in settled_by and not here: nothing
         self.units: list[list[_Unit | DetailResult]] = []  # per line (in date order): its transactions
         # Per line: its result, made in the first look when that answered all of it (while the
-        # line is still in the caches); None when a later phase has to finish it.
+        # line is still in the caches); None when it is made at the end (`_assemble`).
         self.ready: list[LineResult | None] = []
-        self.slow_lines: set[int] = set()  # positions of lines with a transaction the first look did not answer
         self.alternatives: dict[int, list[Proposal]] = {}
         self.pending: list[_Unit] = []
         self.timings["check"] = time.process_time() - started
@@ -222,9 +221,8 @@ class _Run:
         batch_lines: list[int] = []
         for pos, line in enumerate(lines):
             if line.status != BOOKED:
-                entry = [DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))]
-                units.append(entry)
-                ready.append(new(LineResult, (line.id, line.account_id, line.booking_date, line.amount, tuple(entry), ())))
+                units.append([DetailResult(None, line.amount, (), Explanation((("pending", line.status),)))])
+                ready.append(None)
                 continue
             if batches and (line.payment_info_id or line.end_to_end_id) in batches:
                 units.append([])
@@ -272,7 +270,6 @@ class _Run:
                               for n, source in enumerate(details or (line,))]
                 slow.extend(units[pos])  # type: ignore[arg-type]
         slow.sort(key=lambda u: self._order(u.pos, u.detail))
-        self.slow_lines.update(u.pos for u in slow)
         for u in slow:
             self._strong(u)
         clock = time.process_time
@@ -311,6 +308,7 @@ class _Run:
                 u = _Unit(winner, line, n, line if n is None else line.details[n], len(line.details) <= 1)
                 entry[k] = u
                 self.pending.append(u)
+                self.ready[winner] = None
                 return
 
     def _assemble(self) -> Reconciliation:
@@ -319,8 +317,7 @@ class _Run:
         alternatives = self.alternatives
         new = tuple.__new__
         result = self._result
-        # Lines a later phase worked on (or a demoted payment's): made now, from all they got.
-        for pos in self.slow_lines.union(alternatives, (pos for pos, done in enumerate(out) if done is None)):
+        for pos in [pos for pos, done in enumerate(out) if done is None]:  # the lines the first look left
             line = self.lines[pos]
             details = tuple(u if type(u) is DetailResult else result(u, limit) for u in self.units[pos])
             extra = tuple(sorted(alternatives[pos], key=_sort_key)) if pos in alternatives else ()
