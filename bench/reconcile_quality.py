@@ -62,7 +62,7 @@ START = dt.date(2025, 3, 3)
 DAYS = 60
 CERTAIN_CASES = {"kid", "ocr_batch", "free_text_invoice_number", "multi_invoice", "equal_amount_twins", "supplier_payment",
                  "salary", "tax_withholding", "own_transfer", "bank_fee", "interest", "payment_batch", "fee_charges",
-                 "amount_party", "amount_name", "ledger_posting"}
+                 "amount_party", "amount_name", "ledger_posting", "bill_paid_by_hand"}
 
 
 @dataclass

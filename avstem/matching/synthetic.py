@@ -7,9 +7,10 @@
 Every case the engine must handle: KIDs (single, several, in OCR batches, with a typo, with
 charges), invoice numbers in free text, partial and over-payments, deducted fees, the same
 payment twice, twin invoices of equal amount (decided by a reference, or not), amount and party
-(account, exact name, fuzzy name), subset sums, ledger postings already booked, transfers between
-own accounts, supplier payments and whole payment batches by end-to-end id, salaries, card
-purchases (learned from history), bank fees and interest (rules), and unknown money in.
+(account, exact name, fuzzy name), subset sums, ledger postings already booked (among them bills
+paid by hand with their KID), transfers between own accounts, supplier payments and whole payment
+batches by end-to-end id, salaries, card purchases (learned from history), bank fees and interest
+(rules), and unknown money in.
 
 An answer is a frozenset of (target kind, ref, signed øre), compared with `answer_of(proposal)`.
 `certain` says whether the design lets the engine be sure (then it should be automatic); the
@@ -101,6 +102,8 @@ def answer_of(proposal: Proposal) -> Answer:
 class _Maker:
     def __init__(self, seed: int, name: str, days: int) -> None:
         self.rng = random.Random(f"synthetic:{seed}:{name}")
+        # For cases added later, so that they leave the rest of a seed's scenario as it was.
+        self.later_rng = random.Random(f"synthetic-later:{seed}:{name}")
         self.s = Scenario(name)
         self.days = [START + dt.timedelta(days=d) for d in range(days) if (START + dt.timedelta(days=d)).weekday() < 5]
         self.n_lines = 0
@@ -159,9 +162,10 @@ class _Maker:
 
 
 def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[str, int] | None = None,
-             days: int = 60, extras: bool = True, ocr: bool = True) -> Scenario:
+             days: int = 60, extras: bool = True, ocr: bool = True, bills_paid_by_hand: bool = True) -> Scenario:
     """A company with `invoices` open customer invoices and the bank lines that pay most of them;
-    with `extras`, also suppliers, salaries, cards, fees, interest, transfers and postings."""
+    with `extras`, also suppliers, salaries, cards, fees, interest, transfers and postings, and
+    (`bills_paid_by_hand`) bills paid in the online bank with their KID and posted by hand."""
     m = _Maker(seed, name or f"S{seed}", days)
     rng, s = m.rng, m.s
     op, sav, tax = (OwnAccount("OP", m.account(), "1920", "Driftskonto"), OwnAccount("SAV", m.account(), "1930", "Sparekonto"),
@@ -304,11 +308,11 @@ def generate(seed: int = 1, invoices: int = 500, *, name: str = "", cases: dict[
                         batch=True, details=tuple(d for d, _ in entries))
         m.emit(line, [(n, *t) for n, (_, t) in enumerate(entries)])  # type: ignore[misc]
     if extras:
-        _extras(m, op, sav, tax, invoices)
+        _extras(m, op, sav, tax, invoices, bills_paid_by_hand)
     return s
 
 
-def _extras(m: _Maker, op: OwnAccount, sav: OwnAccount, tax: OwnAccount, invoices: int) -> None:
+def _extras(m: _Maker, op: OwnAccount, sav: OwnAccount, tax: OwnAccount, invoices: int, by_hand: bool) -> None:
     rng, s = m.rng, m.s
     # Suppliers paid from the program: end-to-end ids, single or as a batch booked as one line.
     n_bills = max(3, invoices // 5)
@@ -394,11 +398,29 @@ def _extras(m: _Maker, op: OwnAccount, sav: OwnAccount, tax: OwnAccount, invoice
             s.postings.append(posting)
             m.emit(BankLine(m.line_id(), op.id, on, amount, texts=("Nettbank husleie",)),
                    [(None, "ledger_posting", frozenset({("posting", posting.id, amount)}), True)])
+        if by_hand and m.later_rng.random() < 0.1:
+            _bill_paid_by_hand(m, op, on, m.later_rng.choice(suppliers))
         if rng.random() < 0.1:
             # Money in that nothing in the books explains.
             amount = m.amount()
             m.emit(BankLine(m.line_id(), op.id, on, amount, texts=("Vipps overføring",), counterparty_name="Ukjent Person",
                             counterparty_account=m.account()), [(None, "unknown", None, False)])
+
+
+def _bill_paid_by_hand(m: _Maker, op: OwnAccount, on: dt.date, supplier: tuple[str, str, str]) -> None:
+    """A bill paid in the online bank with its KID and posted by hand: settled in the ledger, so
+    no open item has the KID the bank line carries; the bank posting does, as its reference."""
+    rng, s = m.later_rng, m.s
+    _sid, name, account = supplier
+    payload = f"{rng.randrange(10**9):09d}"
+    kid = payload + mod10_check_digit(payload)
+    amount = -rng.randrange(50_000, 5_000_000)
+    posting = LedgerPosting(f"PK-{s.name}-{on}", op.id, on - dt.timedelta(days=rng.randrange(0, 3)), amount,
+                            f"Betalt {name}", kid)
+    s.postings.append(posting)
+    detail = TxDetail(amount, name, account, creditor_refs=(kid,))
+    m.emit(BankLine(m.line_id(), op.id, on, amount, texts=(f"Nettbank til {name}",), details=(detail,)),
+           [(0, "bill_paid_by_hand", frozenset({("posting", posting.id, amount)}), True)])
 
 
 def _transfer(m: _Maker, source: OwnAccount, target: OwnAccount, on: dt.date, amount: int, case: str) -> None:

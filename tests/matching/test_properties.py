@@ -130,3 +130,24 @@ def test_shuffled_duplicate_payments_keep_the_earlier_one():
     found = {(r.line_id, d.detail): d for r in result.lines for d in r.details}
     for t in duplicates:
         assert found[(t.line_id, t.detail)].proposals[0].kind is Kind.DUPLICATE
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10**6))
+def test_bills_paid_by_hand_with_their_kid_are_paired_with_their_posting(seed):
+    # Their KID names no open item (the bill is settled in the ledger); the bank posting has it.
+    scenario = generate(seed=seed, invoices=40, days=60)
+    by_hand = [t for t in scenario.truth if t.case == "bill_paid_by_hand"]
+    found = {(r.line_id, d.detail): d for r in run(scenario).lines for d in r.details}
+    for t in by_hand:
+        match = found[(t.line_id, t.detail)].match
+        assert match is not None and answer_of(match) == t.answer, t
+
+
+def test_the_generator_pays_some_bills_by_hand_and_leaves_the_rest_of_its_scenario_as_it_was():
+    with_them, without = generate(seed=3, invoices=200, days=60), generate(seed=3, invoices=200, days=60,
+                                                                           bills_paid_by_hand=False)
+    assert sum(t.case == "bill_paid_by_hand" for t in with_them.truth) >= 2
+    assert with_them.open_items == without.open_items
+    assert {line.amount for line in without.lines} <= {line.amount for line in with_them.lines}
+    assert len(with_them.lines) - len(without.lines) == sum(t.case == "bill_paid_by_hand" for t in with_them.truth)
