@@ -78,6 +78,32 @@ def write_bank_traffic(data_dir: Path, today: datetime.date | None = None) -> Pa
     return path
 
 
+def set_aside_stale_bank(data_dir: Path) -> Path | None:
+    """Move the sandbox bank's data directory aside when its plan was made for the books of an
+    earlier database (var/avstem.sqlite3 deleted, var/sandbox-bank kept). The bank keeps the plan
+    it first loaded: made on an earlier day, its balances and payments are the books of that day,
+    not the ones seeded today, and the demo's balance check and reconciliation would disagree for
+    no reason a newcomer could see. Returns where it went; None when the bank's plan is these
+    books' (or there is none, or it is from before plans named their books)."""
+    from avstem.sandbox_bank.demo import TRAFFIC_FILE
+
+    data_dir = Path(data_dir)
+    try:
+        made_for = json.loads((data_dir / TRAFFIC_FILE).read_text(encoding="utf-8")).get("ledger")
+    except (OSError, ValueError, AttributeError):
+        return None  # no plan; a broken one the bank refuses itself, naming the file
+    if not made_for or made_for == _ledger_stamp():
+        return None
+    aside = data_dir.with_name(f"{data_dir.name}.earlier-{timezone.now():%Y%m%d-%H%M%S}")
+    os.replace(data_dir, aside)
+    return aside
+
+
+def _ledger_stamp() -> str:
+    """Which books a bank plan was made for: the demo company's creation time, new in every database."""
+    return _bakery().created_at.isoformat()
+
+
 def bank_traffic(today: datetime.date) -> dict:
     """The first demo company's bank accounts as the sandbox bank should hold them (the traffic
     file's content): each opens on the bank connection's default start date with its GL
@@ -98,8 +124,8 @@ def bank_traffic(today: datetime.date) -> dict:
         if account["role"] == "operating":
             planned["transactions"] = demo_bank.transactions(operating_lines(today))
         accounts.append(planned)
-    return {"schema": TRAFFIC_SCHEMA, "org_number": company.org_number, "made_on": today.isoformat(),
-            "from": first.isoformat(), "accounts": accounts}
+    return {"schema": TRAFFIC_SCHEMA, "org_number": company.org_number, "ledger": _ledger_stamp(),
+            "made_on": today.isoformat(), "from": first.isoformat(), "accounts": accounts}
 
 
 def operating_lines(today: datetime.date):

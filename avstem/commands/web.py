@@ -82,10 +82,14 @@ def cmd_demo(args) -> int:
     migrate()
     from django.utils import timezone
 
-    from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo, write_bank_traffic
+    from avstem.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo, set_aside_stale_bank, write_bank_traffic
 
     today = timezone.localdate()  # one day for the books, the bank's plan and the bank's first day
     ensure_demo(today)
+    earlier = set_aside_stale_bank(sandbox_data_dir())
+    if earlier is not None:
+        print(f"The sandbox bank's data was made for an earlier demo database: moved to {earlier}/, "
+              "and the bank starts afresh with these books.", flush=True)
     write_bank_traffic(sandbox_data_dir(), today)
     url = f"http://{args.host}:{args.port}/"
     print(

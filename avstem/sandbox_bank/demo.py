@@ -6,6 +6,7 @@ The demo program may leave its plan for a company's accounts in the data directo
 (`demo-traffic.json`, written by avstem/demo.py from the demo ledger before the bank starts):
 
     {"schema": "avstem.sandbox_bank.demo-traffic/1", "org_number": "923456783",
+     "ledger": "2026-12-01T08:00:00.123456+00:00",  # which books it was made for (the demo's own check)
      "from": "2026-12-01",                       # the accounts are opened on this day
      "accounts": [{"name": "Driftskonto",          # an account of DEMO_CUSTOMERS, by name
                    "balance": "123456.78",          # its balance when it opens

@@ -253,3 +253,38 @@ def test_seeding_the_demo_again_changes_nothing(demo, tmp_path):
         assert seed_demo(Store(data, start_day=day)) is False
         assert books() == before_books and bank_state() == before_bank
         assert (data / "demo-traffic.json").read_text() == plan
+
+
+def test_a_bank_made_for_an_earlier_database_is_set_aside(demo):
+    """var/avstem.sqlite3 deleted, var/sandbox-bank kept: the bank's payments are another ledger's, so
+    `dev.py demo` moves the bank aside and plans one for these books."""
+    from avstem.companies.models import Company
+    from avstem.demo import set_aside_stale_bank, write_bank_traffic
+
+    _user, company, data = demo
+    plan = json.loads((data / "demo-traffic.json").read_text())
+    assert plan["ledger"] == company.created_at.isoformat()
+    assert set_aside_stale_bank(data) is None and (data / "demo-traffic.json").exists()  # these books' bank stays
+
+    new_books = company.created_at + datetime.timedelta(minutes=5)  # as a new database would have
+    Company.objects.filter(pk=company.pk).update(created_at=new_books)
+    aside = set_aside_stale_bank(data)
+    assert aside is not None and aside.parent == data.parent and aside.name.startswith("sandbox-bank.earlier-")
+    assert not data.exists() and json.loads((aside / "demo-traffic.json").read_text()) == plan
+    assert write_bank_traffic(data, TODAY) == data / "demo-traffic.json"
+    assert json.loads((data / "demo-traffic.json").read_text())["ledger"] == new_books.isoformat()
+    assert set_aside_stale_bank(data) is None
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"schema": "avstem.sandbox_bank.demo-traffic/1"}', "[]"])
+def test_a_bank_without_a_plan_naming_its_books_is_kept(demo, content):
+    """No plan, a broken one (the bank refuses it itself, naming the file) or one from before plans
+    named their books: nothing is moved."""
+    from avstem.demo import set_aside_stale_bank
+
+    _user, _company, data = demo
+    path = data / "demo-traffic.json"
+    path.unlink()
+    if content is not None:
+        path.write_text(content)
+    assert set_aside_stale_bank(data) is None and data.exists()
