@@ -11,6 +11,11 @@ Sections (each prints its own table; add one by writing a function and listing i
   end_to_end  load, match, post and mark reconciled on SQLite and PostgreSQL: added with the
               reconciliation screen (Django side).
 
+Each section also measures a baseline in the same run, on the same machine and database: the
+least any matcher does (floor_run), the least any apply writes (write_floor). The targets are
+absolute; the baselines show how much of a time, and of its 10x step, is the machine's: the
+product's time as a multiple of its baseline compares runs on different machines.
+
 Each size runs in its own child process (so one size's heap does not slow the next), on a
 scenario generated once by `avstem.matching.synthetic` and cached under bench/out/ (gitignored).
 The time is that of `reconcile(...)` alone: building the candidate indexes, matching, and making
@@ -178,6 +183,96 @@ def engine_section(sizes: list[int]) -> bool:
 
 E2E_TARGET_SECONDS_1M = 300.0
 E2E_COMPANY = ("Benk Avstemming AS", "923456783")
+FLOOR_TABLE = "bench_write_floor_{}"
+
+
+def _rows_in_tables() -> dict[str, int]:
+    """Rows in each table of the database: a run's inserts are the difference."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def write_floor(rows: list[int], transactions: int) -> float:
+    """The end-to-end section's baseline, measured in the same run on the same database (as
+    floor_run is the engine's): the least any apply does, writing as many rows as the run
+    inserted into each table (`rows`, one count per table) as plain rows of eight columns into a
+    table of its own with a primary key and two indexes (one filled in random order, as the
+    foreign keys to open items are), in as many transactions as the run, by the driver's fastest
+    path (as avstem.ledger.rows writes) and with the run's spacing of SQLite's checkpoints. Wall
+    seconds. What it leaves out (building the rows from the plans, checks, reads, updates) is
+    the product's own cost, so the run's time as a multiple of it compares machines, and its 10x
+    step shows what the growing indexes cost on this machine."""
+    import contextlib
+    import datetime as dt
+
+    from django.db import connection, transaction
+
+    from avstem.reconciliation import automatic
+
+    sqlite = connection.vendor == "sqlite"
+    key = "integer PRIMARY KEY AUTOINCREMENT" if sqlite else "bigserial PRIMARY KEY"
+    tables = [FLOOR_TABLE.format(n) for n in range(len(rows))]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TABLE {table} (id {key}, item bigint NOT NULL, voucher bigint NOT NULL, "
+                           f"line integer NOT NULL, date date NOT NULL, text varchar(200) NOT NULL, "
+                           f"ref varchar(40) NOT NULL, amount bigint NOT NULL, active boolean NOT NULL)")
+            cursor.execute(f"CREATE INDEX {table}_item ON {table} (item)")
+            cursor.execute(f"CREATE INDEX {table}_voucher ON {table} (voucher)")
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    days = [d.isoformat() for d in days] if sqlite else days
+    transactions = max(1, transactions)
+    gc.collect()
+    started = time.perf_counter()
+    with automatic._checkpoints_spaced(connection) if sqlite else contextlib.nullcontext():
+        for t in range(transactions):
+            with transaction.atomic():
+                for table, count in zip(tables, rows, strict=True):
+                    # item: a multiplicative hash of the row number, a key in random order without random's cost
+                    _insert_plain(table, [((n * 2654435761) % count, n // 3, n % 3, days[n % 365], f"Betaling faktura {n}",
+                                           f"REF{n}", n * 7 % 100_000, True)
+                                          for n in range(count * t // transactions, count * (t + 1) // transactions)])
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE {table}")
+    return seconds
+
+
+def _insert_plain(table: str, rows: list[tuple]) -> None:
+    """`rows` into a floor table: multi-row INSERTs of 250 rows on SQLite, COPY on PostgreSQL."""
+    from django.db import connection
+
+    columns = "item, voucher, line, date, text, ref, amount, active"
+    if connection.vendor == "sqlite":
+        values = "(" + ",".join("?" * 8) + ")"
+        for at in range(0, len(rows), 250):
+            part = rows[at:at + 250]
+            connection.connection.execute(f"INSERT INTO {table} ({columns}) VALUES " + ",".join([values] * len(part)),
+                                          [v for row in part for v in row])
+        return
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def checkpoint() -> float:
+    """Write what the database still holds in its log or memory into its files, in wall seconds:
+    after a run, so that the baseline does not pay for the run's writes. Not in the run's time
+    (the next writer would pay it): printed beside it."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)" if connection.vendor == "sqlite" else "CHECKPOINT")
+    return time.perf_counter() - started
 
 
 def _e2e_store(scenario) -> tuple:
@@ -341,6 +436,7 @@ def end_to_end_child(lines: int) -> dict:
                     cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.close()
             return {"store": stored}
+    rows_before = _rows_in_tables()
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     result = automatic.run(company, apply_to={b.pk for b in banks.values()}, trigger=Trigger.CLI, job="bench")
@@ -348,9 +444,16 @@ def end_to_end_child(lines: int) -> dict:
     reconciled = BankLine.objects.filter(company=company, reconciliation_status="reconciled").count()
     counts = result.counts()
     assert reconciled == counts["matched"], (reconciled, counts)
+    flushed = checkpoint()
+    inserted = [n - rows_before.get(table, 0) for table, n in sorted(_rows_in_tables().items())
+                if n > rows_before.get(table, 0)]
+    size = max(automatic.APPLY_CHUNK, -(-counts["matched"] // automatic.APPLY_BATCHES))
+    transactions = -(-counts["matched"] // size)
+    floor = write_floor(inserted, transactions)
     return {"vendor": connection.vendor, "lines": len(scenario.lines), "open_items": len(scenario.open_items),
             "store": stored, "wall": wall, "cpu": cpu, "counts": counts,
             "phases": {k: round(v, 2) for k, v in result.seconds.items()},
+            "checkpoint": flushed, "inserted": sum(inserted), "tables": len(inserted), "transactions": transactions, "floor": floor,
             "vouchers": Voucher.objects.filter(company=company, series="bank").count() - len(scenario.postings),
             "settlements": Settlement.objects.filter(company=company).count(),
             "proposals": LineProposal.objects.filter(bank_account__company=company).count()}
@@ -460,6 +563,11 @@ def end_to_end_section(sizes: list[int]) -> bool:
                   flush=True)
             print(f"{'':9s} {f['vouchers']} vouchers posted, {f['settlements']} settlements, {f['proposals']} proposals stored",
                   flush=True)
+            floor_step = f", its 10x step {f['floor'] / previous['floor']:.1f}x" if ratio else ""
+            print(f"{'':9s} baseline ({f['inserted']:,} rows into {f['tables']} tables, as many as the run inserted into "
+                  f"each, written plain in {f['transactions']} transactions): {f['floor']:.1f} s wall{floor_step}; "
+                  f"end to end = {f['wall'] / f['floor']:.1f}x baseline, post = {p.get('apply', 0) / f['floor']:.1f}x "
+                  f"(the database's checkpoint after the run, not in its time: {f['checkpoint']:.1f} s)", flush=True)
             if f["lines"] >= 1_000_000:
                 met = f["wall"] < E2E_TARGET_SECONDS_1M
                 ok &= met
