@@ -34,6 +34,7 @@ avstem_bench_stored_*, dropped by hand), and runs each time on a copy.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -468,11 +469,13 @@ def _e2e_child(database: str, size: int, env: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@functools.cache
 def _stored_key() -> str:
     """What a stored scenario depends on besides its size: the store code (`_e2e_store`), the
     scenario version and the migrations (a stored database is migrated again when it is copied,
     but a new migration may change what the store would have written). Not the rest of this
-    file: a change to what a run prints or measures keeps the stored scenarios."""
+    file: a change to what a run prints or measures keeps the stored scenarios. Once per run:
+    the source is read from the file, which someone may edit while a long run goes on."""
     import hashlib
     import inspect
 
@@ -602,6 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(SECTIONS[section][1](int(size))))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
+    _stored_key()  # the store code as it is when the run starts
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"reconciliation speed, {os.cpu_count()} cores, load average {load:.1f} at the start")
     ok = True
