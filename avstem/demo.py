@@ -85,13 +85,14 @@ def set_aside_stale_bank(data_dir: Path) -> Path | None:
     not the ones seeded today, and the demo's balance check and reconciliation would disagree for
     no reason a newcomer could see. Returns where it went; None when the bank's plan is these
     books' (or there is none, or it is from before plans named their books)."""
-    from avstem.sandbox_bank.demo import TRAFFIC_FILE
+    from avstem.sandbox_bank.demo import load_traffic
 
     data_dir = Path(data_dir)
     try:
-        made_for = json.loads((data_dir / TRAFFIC_FILE).read_text(encoding="utf-8")).get("ledger")
-    except (OSError, ValueError, AttributeError):
-        return None  # no plan; a broken one the bank refuses itself, naming the file
+        plan = load_traffic(data_dir)
+    except ValueError:
+        return None  # a broken plan: the bank refuses it itself, naming the file
+    made_for = plan.get("ledger") if plan else None
     if not made_for or made_for == _ledger_stamp():
         return None
     aside = data_dir.with_name(f"{data_dir.name}.earlier-{timezone.now():%Y%m%d-%H%M%S}")

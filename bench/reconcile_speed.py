@@ -248,16 +248,16 @@ def write_floor(rows: list[int], transactions: int) -> float:
 
 
 def _insert_plain(table: str, rows: list[tuple]) -> None:
-    """`rows` into a floor table: multi-row INSERTs of 250 rows on SQLite, COPY on PostgreSQL."""
+    """`rows` into a floor table as avstem.ledger.rows writes them: multi-row INSERTs on SQLite,
+    COPY on PostgreSQL."""
     from django.db import connection
+
+    from avstem.ledger.rows import _sqlite_statements
 
     columns = "item, voucher, line, date, text, ref, amount, active"
     if connection.vendor == "sqlite":
-        values = "(" + ",".join("?" * 8) + ")"
-        for at in range(0, len(rows), 250):
-            part = rows[at:at + 250]
-            connection.connection.execute(f"INSERT INTO {table} ({columns}) VALUES " + ",".join([values] * len(part)),
-                                          [v for row in part for v in row])
+        for statement in _sqlite_statements(f"INSERT INTO {table} ({columns}) VALUES ", 8, rows):
+            connection.connection.execute(*statement)
         return
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
@@ -433,8 +433,7 @@ def end_to_end_child(lines: int) -> dict:
         stored = time.perf_counter() - started
         if mode == "store":
             if connection.vendor == "sqlite":  # the whole database in its one file, to be copied
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                checkpoint()
             connection.close()
             return {"store": stored}
     rows_before = _rows_in_tables()
