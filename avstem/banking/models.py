@@ -308,6 +308,10 @@ class BankLine(models.Model):
 class BankLineDetail(models.Model):
     """One transaction inside a bank line (camt `TxDtls`, an OCR payment): the invoice level."""
 
+    # Indexed on its own although banking_line_detail_once leads with it (the rule of
+    # avstem/indexes.py): without this index PostgreSQL read each chunk of the reconciliation's
+    # load (line_id = ANY(5,000 keys)) by scanning the whole table, 130 ms a chunk against 5 ms,
+    # and the load of a million lines took 46 s instead of 26 s.
     line = models.ForeignKey(BankLine, on_delete=models.CASCADE, related_name="details")
     n = models.PositiveSmallIntegerField()
     amount = models.BigIntegerField(null=True, blank=True)  # øre, signed like the line
