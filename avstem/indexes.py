@@ -3,8 +3,8 @@
 Rows written by the thousand (postings, open items, audit entries, reconciliations) pay for
 every index on every insert. Two rules keep that to what queries use:
 - a foreign key covered by a composite index that starts with it gets no index of its own
-  (`db_index=False`), unless a measurement says otherwise (see BankLineDetail.line: PostgreSQL
-  would not use the composite one for `= ANY(...)` of thousands of keys);
+  (`db_index=False`), unless a measurement says otherwise (see BankLineDetail.line, whose
+  details PostgreSQL read by scanning the whole table once the index on the line alone was gone);
 - a nullable foreign key that is mostly empty (the user on a job's rows, the supplier on a
   customer's item) is indexed only where it is set, which is all that deleting or protecting
   the row it points to needs.
